@@ -1,0 +1,233 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+
+namespace Orderly.Embedded;
+
+/// <summary>The open write transaction a unit of work runs in; callbacks registered here run only once it is durably committed.</summary>
+public sealed class WriteScope(SqliteConnection connection, SqliteTransaction transaction)
+{
+    private List<Action>? _onCommitted;
+
+    public SqliteConnection Connection { get; } = connection;
+    public SqliteTransaction Transaction { get; } = transaction;
+
+    /// <summary>A command bound to the transaction.</summary>
+    public SqliteCommand Command(string sql)
+    {
+        var cmd = Connection.CreateCommand();
+        cmd.Transaction = Transaction;
+        cmd.CommandText = sql;
+        return cmd;
+    }
+
+    /// <summary>Runs <paramref name="action"/> after the commit (e.g. wake a waiting reader); not run if the work is rolled back.</summary>
+    public void OnCommitted(Action action) => (_onCommitted ??= []).Add(action);
+
+    internal List<Action>? TakeCallbacks()
+    {
+        var c = _onCommitted;
+        _onCommitted = null;
+        return c;
+    }
+}
+
+/// <summary>
+/// One SQLite file in WAL mode with a single writer that commits concurrent units of work together (group commit):
+/// every caller still gets its own all-or-nothing unit (a savepoint), and one fsync covers them all.
+/// Readers use their own connections and never wait for the writer.
+/// </summary>
+public sealed class SqliteDatabase : IAsyncDisposable
+{
+    private readonly string _connectionString;
+    private readonly Channel<WorkItem> _queue = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentBag<SqliteConnection> _readers = [];
+    private readonly SqliteConnection _writer;
+    private readonly Task _writerLoop;
+    private readonly int _maxUnitsPerCommit;
+    private long _commits;
+    private long _units;
+
+    /// <summary>Opens (or creates) the database file. <paramref name="maxUnitsPerCommit"/> bounds how many units share one commit.</summary>
+    public SqliteDatabase(string path, int maxUnitsPerCommit = 512)
+    {
+        Path = System.IO.Path.GetFullPath(path);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            Pooling = false,
+            Cache = SqliteCacheMode.Private,
+        }.ToString();
+        _maxUnitsPerCommit = maxUnitsPerCommit;
+        _writer = Open();
+        // WAL lets readers run beside the writer; synchronous=FULL makes every commit durable (fsync) before callers hear of it.
+        Execute(_writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000;");
+        _writerLoop = Task.Factory.StartNew(WriterLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+    }
+
+    /// <summary>The database file.</summary>
+    public string Path { get; }
+
+    /// <summary>Commits so far, and units of work they carried: their ratio is the group-commit factor.</summary>
+    public (long Commits, long Units) CommitStats => (Interlocked.Read(ref _commits), Interlocked.Read(ref _units));
+
+    /// <summary>Runs schema DDL once, outside any group (idempotent statements only: CREATE ... IF NOT EXISTS).</summary>
+    public Task EnsureSchemaAsync(string ddl) => WriteAsync(scope =>
+    {
+        using var cmd = scope.Command(ddl);
+        cmd.ExecuteNonQuery();
+        return true;
+    });
+
+    /// <summary>
+    /// Runs <paramref name="work"/> inside the shared write transaction, as its own all-or-nothing unit. The task completes
+    /// after the commit is durable; if the work throws, only its own changes are rolled back and the exception is rethrown.
+    /// </summary>
+    public Task<T> WriteAsync<T>(Func<WriteScope, T> work, CancellationToken cancellationToken = default)
+    {
+        var item = new WorkItem<T>(work, cancellationToken);
+        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(item), this);
+        return item.Completion.Task;
+    }
+
+    /// <summary>Runs a read on a pooled connection; it sees the last committed state.</summary>
+    public T Read<T>(Func<SqliteConnection, T> read)
+    {
+        if (!_readers.TryTake(out var connection))
+        {
+            connection = Open();
+            Execute(connection, "PRAGMA busy_timeout=5000;");
+        }
+        try
+        {
+            return read(connection);
+        }
+        finally
+        {
+            _readers.Add(connection);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _writerLoop.ConfigureAwait(false);
+        _writer.Dispose();
+        while (_readers.TryTake(out var r)) r.Dispose();
+    }
+
+    private SqliteConnection Open()
+    {
+        var c = new SqliteConnection(_connectionString);
+        c.Open();
+        return c;
+    }
+
+    private static void Execute(SqliteConnection c, string sql)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    private async Task WriterLoop()
+    {
+        var group = new List<WorkItem>(_maxUnitsPerCommit);
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            group.Clear();
+            while (group.Count < _maxUnitsPerCommit && reader.TryRead(out var item))
+            {
+                if (!item.IsCancelled) group.Add(item);
+            }
+            if (group.Count > 0) CommitGroup(group);
+        }
+    }
+
+    private void CommitGroup(List<WorkItem> group)
+    {
+        var callbacks = new List<Action>();
+        try
+        {
+            using var tx = _writer.BeginTransaction();
+            var scope = new WriteScope(_writer, tx);
+            for (var i = 0; i < group.Count; i++)
+            {
+                Execute(_writer, tx, "SAVEPOINT unit");
+                try
+                {
+                    group[i].Run(scope);
+                    Execute(_writer, tx, "RELEASE unit");
+                    if (scope.TakeCallbacks() is { } c) callbacks.AddRange(c);
+                }
+                catch (Exception ex)
+                {
+                    Execute(_writer, tx, "ROLLBACK TO unit; RELEASE unit");
+                    scope.TakeCallbacks();
+                    group[i].Fail(ex);
+                }
+            }
+            tx.Commit();
+        }
+        catch (Exception ex)
+        {
+            // The commit itself failed (disk full, I/O error): nothing of the group is durable.
+            foreach (var item in group) item.Fail(ex);
+            return;
+        }
+
+        Interlocked.Increment(ref _commits);
+        Interlocked.Add(ref _units, group.Count);
+        foreach (var item in group) item.Succeed();
+        foreach (var callback in callbacks) callback();
+    }
+
+    private static void Execute(SqliteConnection c, SqliteTransaction tx, string sql)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    private abstract class WorkItem
+    {
+        public abstract bool IsCancelled { get; }
+        public abstract void Run(WriteScope scope);
+        public abstract void Succeed();
+        public abstract void Fail(Exception ex);
+    }
+
+    private sealed class WorkItem<T>(Func<WriteScope, T> work, CancellationToken cancellationToken) : WorkItem
+    {
+        private T? _result;
+        private bool _failed;
+
+        public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override bool IsCancelled
+        {
+            get
+            {
+                if (!cancellationToken.IsCancellationRequested) return false;
+                Completion.TrySetCanceled(cancellationToken);
+                return true;
+            }
+        }
+
+        public override void Run(WriteScope scope) => _result = work(scope);
+
+        public override void Succeed()
+        {
+            if (!_failed) Completion.TrySetResult(_result!);
+        }
+
+        public override void Fail(Exception ex)
+        {
+            _failed = true;
+            Completion.TrySetException(ex);
+        }
+    }
+}
