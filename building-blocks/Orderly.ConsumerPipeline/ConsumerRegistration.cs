@@ -1,0 +1,28 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orderly.Contracts;
+
+namespace Orderly.ConsumerPipeline;
+
+/// <summary>
+/// That messages of one contract arriving on one entity (a queue, or <c>topic/subscriptions/name</c>) are handled by a handler
+/// of one context, whose keyed <c>IDocumentStore</c> and <c>EnvelopeFactory</c> (key = context name) the pipeline uses.
+/// </summary>
+public sealed record ConsumerBinding(string ContextName, string Entity, MessageDefinition Message, Type HandlerType);
+
+/// <summary>Registers message handlers for the consumer pipeline.</summary>
+public static class ConsumerRegistration
+{
+    /// <summary>Handles <typeparamref name="TMessage"/> arriving on <paramref name="entity"/> with <typeparamref name="THandler"/> (scoped per message).</summary>
+    public static IServiceCollection AddMessageHandler<TMessage, THandler>(this IServiceCollection services, string contextName, string entity)
+        where TMessage : notnull
+        where THandler : class, IMessageHandler<TMessage>
+    {
+        var binding = new ConsumerBinding(contextName, entity, MessageCatalog.For<TMessage>(), typeof(THandler));
+        services.AddSingleton(binding);
+        services.AddKeyedScoped<IMessageHandler<TMessage>, THandler>(BindingKey(entity, binding.Message.Name));
+        return services;
+    }
+
+    /// <summary>The DI key under which the handler of a message type on an entity is registered.</summary>
+    public static string BindingKey(string entity, string messageType) => $"{entity}|{messageType}";
+}
