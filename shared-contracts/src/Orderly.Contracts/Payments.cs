@@ -30,4 +30,4 @@ public sealed record VoidPayment(string OrderId);
 
 /// <summary>Reply: no authorization stands for the order, and a late one will be refused.</summary>
 [MessageType("orderly.payments.payment-voided.v1", MessageKind.Reply)]
-public sealed record PaymentVoided(string OrderId, string? PaymentId);
+public sealed record PaymentVoided(string OrderId, string? PaymentId = null);

@@ -18,4 +18,4 @@ public sealed record CancelShipment(string OrderId);
 
 /// <summary>Reply: no shipment stands for the order, and a late CreateShipment will be refused.</summary>
 [MessageType("orderly.shipping.shipment-cancelled.v1", MessageKind.Reply)]
-public sealed record ShipmentCancelled(string OrderId, string? ShipmentId);
+public sealed record ShipmentCancelled(string OrderId, string? ShipmentId = null);
