@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orderly.Contracts;
 
 namespace Orderly.ConsumerPipeline;
@@ -20,6 +22,17 @@ public static class ConsumerRegistration
         var binding = new ConsumerBinding(contextName, entity, MessageCatalog.For<TMessage>(), typeof(THandler));
         services.AddSingleton(binding);
         services.AddKeyedScoped<IMessageHandler<TMessage>, THandler>(BindingKey(entity, binding.Message.Name));
+        return services;
+    }
+
+    /// <summary>
+    /// Registers the <see cref="ConsumerPipeline"/> for every handler added with <see cref="AddMessageHandler{TMessage, THandler}"/>,
+    /// with its retry options read from <c>Messaging:Consumer</c>.
+    /// </summary>
+    public static IServiceCollection AddConsumerPipeline(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ConsumerPipelineOptions>().Configure(o => o.ReadFrom(configuration.GetSection(ConsumerPipelineOptions.Section)));
+        services.TryAddSingleton<ConsumerPipeline>();
         return services;
     }
 

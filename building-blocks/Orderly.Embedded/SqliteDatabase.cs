@@ -149,6 +149,9 @@ public sealed class SqliteDatabase : IAsyncDisposable
     private void CommitGroup(List<WorkItem> group)
     {
         var callbacks = new List<Action>();
+        // A unit's failure is reported only after the group commits: a unit that failed because of an earlier unit of the
+        // same group (a create of an id that unit just wrote) must find that write readable when it looks, as it would in Cosmos DB.
+        List<(WorkItem Item, Exception Error)>? failed = null;
         try
         {
             using var tx = _writer.BeginTransaction();
@@ -166,7 +169,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
                 {
                     Execute(_writer, tx, "ROLLBACK TO unit; RELEASE unit");
                     scope.TakeCallbacks();
-                    group[i].Fail(ex);
+                    (failed ??= []).Add((group[i], ex));
                 }
             }
             tx.Commit();
@@ -174,9 +177,11 @@ public sealed class SqliteDatabase : IAsyncDisposable
         catch (Exception ex)
         {
             // The commit itself failed (disk full, I/O error): nothing of the group is durable.
+            if (failed is not null) foreach (var (item, error) in failed) item.Fail(error);
             foreach (var item in group) item.Fail(ex);
             return;
         }
+        if (failed is not null) foreach (var (item, error) in failed) item.Fail(error);
 
         Interlocked.Increment(ref _commits);
         Interlocked.Add(ref _units, group.Count);

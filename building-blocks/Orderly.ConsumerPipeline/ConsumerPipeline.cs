@@ -1,0 +1,188 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orderly.Contracts;
+using Orderly.Messaging;
+using Orderly.Messaging.Tracing;
+using Orderly.Outbox;
+using Orderly.Storage;
+
+namespace Orderly.ConsumerPipeline;
+
+/// <summary>
+/// Runs one received message through its handler and settles it: parse → trace → inbox check → handle → one atomic batch
+/// (handler writes + outbox records + inbox record) → complete. Malformed messages are dead-lettered at once, permanent
+/// failures too, transient ones retried with backoff until <see cref="ConsumerPipelineOptions.MaxDeliveryCount"/>.
+/// The settlement is the outcome: handler exceptions never escape.
+/// </summary>
+public sealed class ConsumerPipeline
+{
+    private readonly IServiceProvider _services;
+    private readonly ConsumerPipelineOptions _options;
+    private readonly ILogger _logger;
+    private readonly Dictionary<(string Entity, string Type), (ConsumerBinding Binding, HandlerInvoker Invoker)> _handlers = [];
+
+    public ConsumerPipeline(IServiceProvider services, IEnumerable<ConsumerBinding> bindings, IOptions<ConsumerPipelineOptions> options, ILogger<ConsumerPipeline> logger)
+    {
+        _services = services;
+        _options = options.Value;
+        _logger = logger;
+        foreach (var b in bindings)
+        {
+            if (!_handlers.TryAdd((b.Entity, b.Message.Name), (b, HandlerInvoker.For(b))))
+                throw new InvalidOperationException($"Two handlers are registered for {b.Message.Name} on {b.Entity}.");
+        }
+    }
+
+    /// <summary>Every entity some handler receives from (what a host starts consumers for).</summary>
+    public IReadOnlyList<string> Entities => _handlers.Keys.Select(k => k.Entity).Distinct().Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>Handles <paramref name="message"/> received on <paramref name="entity"/> and settles it; throws only when the settlement itself fails.</summary>
+    public async Task ProcessAsync(string entity, ReceivedMessage message, IMessageSettlement settlement, CancellationToken ct)
+    {
+        Envelope envelope;
+        try
+        {
+            envelope = EnvelopeJson.Parse(message.Body.Span);
+        }
+        catch (ContractViolationException violation)
+        {
+            await DeadLetterAsync(settlement, entity, message.MessageId, violation.Reason, violation.Description, ct).ConfigureAwait(false);
+            return;
+        }
+
+        using var activity = OrderlyTelemetry.StartConsume(entity, envelope.Type, envelope.TraceParent);
+        using var scope = _logger.BeginMessageScope(envelope, entity);
+        object data;
+        try
+        {
+            data = EnvelopeJson.ReadData(envelope);
+        }
+        catch (ContractViolationException violation)
+        {
+            await DeadLetterAsync(settlement, entity, envelope.Id, violation.Reason, violation.Description, ct).ConfigureAwait(false);
+            return;
+        }
+
+        if (!_handlers.TryGetValue((entity, envelope.Type), out var handler))
+        {
+            if (IsSubscription(entity))
+            {
+                _logger.LogDebug(ConsumerPipelineLog.NotInterested, "Not interested in {MessageType} on {Entity}; completed", envelope.Type, entity);
+                await SettleAsync(() => settlement.CompleteAsync(ct), "complete").ConfigureAwait(false);
+            }
+            else
+            {
+                await DeadLetterAsync(settlement, entity, envelope.Id, DeadLetterReasons.NoHandler, $"Nothing on {entity} handles {envelope.Type}.", ct).ConfigureAwait(false);
+            }
+            return;
+        }
+
+        Outcome outcome;
+        try
+        {
+            outcome = await HandleOnceAsync(entity, envelope, data, handler.Binding, handler.Invoker, ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw; // shutting down: leave the message locked; it comes back when the lock expires
+        }
+        catch (PermanentFailureException permanent)
+        {
+            await DeadLetterAsync(settlement, entity, envelope.Id, permanent.Reason, permanent.Description, ct).ConfigureAwait(false);
+            return;
+        }
+        catch (ContractViolationException violation) // e.g. a reply to a command without reply-to
+        {
+            await DeadLetterAsync(settlement, entity, envelope.Id, violation.Reason, violation.Description, ct).ConfigureAwait(false);
+            return;
+        }
+        catch (Exception transient)
+        {
+            await RetryOrGiveUpAsync(settlement, message, envelope, transient, ct).ConfigureAwait(false);
+            return;
+        }
+
+        if (outcome == Outcome.Duplicate)
+            _logger.LogInformation(ConsumerPipelineLog.DuplicateDropped, "Duplicate {MessageType} {MessageId} dropped: already handled", envelope.Type, envelope.Id);
+        else
+            _logger.LogDebug(ConsumerPipelineLog.Handled, "Handled {MessageType} {MessageId}", envelope.Type, envelope.Id);
+        await SettleAsync(() => settlement.CompleteAsync(ct), "complete").ConfigureAwait(false);
+    }
+
+    private enum Outcome { Handled, Duplicate }
+
+    /// <summary>The inbox check, the handler, and the one batch that commits its effects together with the inbox record.</summary>
+    private async Task<Outcome> HandleOnceAsync(string entity, Envelope envelope, object data, ConsumerBinding binding, HandlerInvoker invoker, CancellationToken ct)
+    {
+        await using var scope = _services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var store = services.GetRequiredKeyedService<IDocumentStore>(binding.ContextName);
+        var envelopes = services.GetRequiredKeyedService<EnvelopeFactory>(binding.ContextName);
+        var (partitionKey, handle) = invoker.Prepare(services, data);
+        var inboxId = InboxRecord.DocumentId(envelope.Id);
+
+        if (await store.ReadAsync(partitionKey, inboxId, ct).ConfigureAwait(false) is not null)
+            return Outcome.Duplicate;
+
+        var batch = new WriteBatch(partitionKey);
+        var context = new MessageContext(envelope, store, batch, envelopes, _logger);
+        await handle(context, ct).ConfigureAwait(false);
+
+        var now = envelopes.Time.GetUtcNow();
+        foreach (var outgoing in context.Outgoing) batch.AddOutgoing(outgoing, now);
+        batch.Create(inboxId, InboxRecord.Kind, new InboxRecord(envelope.Id, envelope.Type, entity, now), (int)_options.InboxTimeToLive.TotalSeconds);
+        try
+        {
+            await store.CommitAsync(batch, ct).ConfigureAwait(false);
+            return Outcome.Handled;
+        }
+        catch (DocumentConflictException)
+        {
+            // A concurrent copy of the message committed first: its effects stand. Any other conflict is a lost race, retried.
+            if (await store.ReadAsync(partitionKey, inboxId, ct).ConfigureAwait(false) is not null) return Outcome.Duplicate;
+            throw;
+        }
+    }
+
+    private async Task RetryOrGiveUpAsync(IMessageSettlement settlement, ReceivedMessage message, Envelope envelope, Exception error, CancellationToken ct)
+    {
+        var attempt = message.Attempt;
+        if (attempt >= _options.MaxDeliveryCount)
+        {
+            await DeadLetterAsync(settlement, message.Entity, envelope.Id, DeadLetterReasons.MaxDeliveryExceeded,
+                $"Failed {attempt} attempts; last error {error.GetType().Name}: {error.Message}", ct).ConfigureAwait(false);
+            return;
+        }
+
+        var delay = _options.Backoff(attempt);
+        if (error is StoreThrottledException { RetryAfter: { } retryAfter } && retryAfter > delay) delay = retryAfter;
+        _logger.LogWarning(ConsumerPipelineLog.RetryScheduled, error, "Attempt {Attempt} of {MessageType} {MessageId} failed; retrying in {DelayMs} ms",
+            attempt, envelope.Type, envelope.Id, (int)delay.TotalMilliseconds);
+        await SettleAsync(() => settlement.RetryLaterAsync(delay, ct), "retry").ConfigureAwait(false);
+    }
+
+    private async Task DeadLetterAsync(IMessageSettlement settlement, string entity, string messageId, string reason, string description, CancellationToken ct)
+    {
+        // Logged as well as sent: a dead-letter reason can fail to stick on Service Bus, the log line cannot.
+        _logger.LogError(ConsumerPipelineLog.DeadLettered, "Dead-lettered message {MessageId} from {Entity}: {DeadLetterReason}: {DeadLetterDescription}",
+            messageId, entity, reason, description);
+        await SettleAsync(() => settlement.DeadLetterAsync(reason, description, ct), "dead-letter").ConfigureAwait(false);
+    }
+
+    private async Task SettleAsync(Func<Task> settle, string action)
+    {
+        try
+        {
+            await settle().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Not swallowed: the caller (the broker's consumer loop) must know, and the message comes back when its lock expires.
+            _logger.LogError(ConsumerPipelineLog.SettlementFailed, ex, "Settlement ({Settlement}) failed; the message will be redelivered", action);
+            throw;
+        }
+    }
+
+    private static bool IsSubscription(string entity) => entity.Contains("/subscriptions/", StringComparison.Ordinal);
+}

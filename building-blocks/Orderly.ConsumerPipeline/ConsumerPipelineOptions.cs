@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Orderly.ConsumerPipeline;
+
+/// <summary>How the pipeline retries (configuration section <c>Messaging:Consumer</c>).</summary>
+public sealed class ConsumerPipelineOptions
+{
+    /// <summary>The configuration section the options are read from.</summary>
+    public const string Section = "Messaging:Consumer";
+
+    /// <summary>Attempts before a transiently failing message is dead-lettered (keep it at or below the entity's own max delivery count).</summary>
+    public int MaxDeliveryCount { get; set; } = 10;
+
+    /// <summary>The delay before the second attempt; it doubles with each attempt after that.</summary>
+    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The longest delay between two attempts.</summary>
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long the inbox remembers a handled message (longer than any redelivery or relay retry can take).</summary>
+    public TimeSpan InboxTimeToLive { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// The delay after failed attempt <paramref name="attempt"/> (1-based): exponential, capped, with jitter between half and
+    /// all of it, so messages that failed together do not all come back at the same instant.
+    /// </summary>
+    public TimeSpan Backoff(int attempt)
+    {
+        var exponent = Math.Clamp(attempt - 1, 0, 30);
+        var capped = Math.Min(BaseDelay.TotalMilliseconds * Math.Pow(2, exponent), MaxDelay.TotalMilliseconds);
+        return TimeSpan.FromMilliseconds(capped * (0.5 + Random.Shared.NextDouble() * 0.5));
+    }
+
+    /// <summary>Overrides the defaults with whatever <paramref name="section"/> sets (<c>MaxDeliveryCount</c>, <c>BaseDelay</c>, <c>MaxDelay</c> as <c>hh:mm:ss.fff</c>, <c>InboxTimeToLive</c>).</summary>
+    public void ReadFrom(IConfiguration section)
+    {
+        if (int.TryParse(section[nameof(MaxDeliveryCount)], out var max)) MaxDeliveryCount = max;
+        if (TimeSpan.TryParse(section[nameof(BaseDelay)], System.Globalization.CultureInfo.InvariantCulture, out var b)) BaseDelay = b;
+        if (TimeSpan.TryParse(section[nameof(MaxDelay)], System.Globalization.CultureInfo.InvariantCulture, out var m)) MaxDelay = m;
+        if (TimeSpan.TryParse(section[nameof(InboxTimeToLive)], System.Globalization.CultureInfo.InvariantCulture, out var t)) InboxTimeToLive = t;
+        if (MaxDeliveryCount < 1) throw new InvalidOperationException($"{Section}:{nameof(MaxDeliveryCount)} must be at least 1.");
+    }
+}

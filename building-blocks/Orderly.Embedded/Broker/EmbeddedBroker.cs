@@ -1,0 +1,434 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Orderly.Messaging;
+
+namespace Orderly.Embedded.Broker;
+
+/// <summary>
+/// The Service Bus stand-in of embedded mode, on the shared <see cref="SqliteDatabase"/>: queues, topics fanning out to
+/// subscriptions, peek-lock receive, scheduled and delayed delivery, max delivery count with dead-lettering, and duplicate
+/// detection by message id. Every operation is one unit of the database's group commit, so it survives a restart once it returns.
+/// One broker per database file: opening it releases the locks a previous process held.
+/// </summary>
+public sealed class EmbeddedBroker : IMessagePublisher, IMessageReceiver
+{
+    /// <summary>The dead-letter reason when a message has been delivered as often as its entity allows (as Service Bus names it).</summary>
+    public const string MaxDeliveryCountExceeded = "MaxDeliveryCountExceeded";
+
+    private readonly ConcurrentDictionary<string, EntitySignal> _signals = new(StringComparer.Ordinal);
+    private long _lastDuplicateSweep;
+
+    private EmbeddedBroker(SqliteDatabase database, EmbeddedBrokerTopology topology, TimeProvider time)
+    {
+        Database = database;
+        Topology = topology;
+        Time = time;
+    }
+
+    public SqliteDatabase Database { get; }
+    public EmbeddedBrokerTopology Topology { get; }
+    public TimeProvider Time { get; }
+
+    /// <summary>
+    /// Creates the broker tables if needed and makes messages locked by a previous process deliverable again (their consumer is
+    /// gone; their delivery count already counts that attempt). <paramref name="topology"/> defaults to <see cref="EmbeddedBrokerTopology.FromDestinations"/>.
+    /// </summary>
+    public static async Task<EmbeddedBroker> OpenAsync(SqliteDatabase database, EmbeddedBrokerTopology? topology = null,
+        TimeProvider? time = null, CancellationToken cancellationToken = default)
+    {
+        var broker = new EmbeddedBroker(database, topology ?? EmbeddedBrokerTopology.FromDestinations(), time ?? TimeProvider.System);
+        await database.EnsureSchemaAsync(BrokerSchema.Ddl).ConfigureAwait(false);
+        await database.WriteAsync(scope =>
+        {
+            var now = broker.Now();
+            using var release = scope.Command("""
+                UPDATE broker_messages SET visible_at = $now, locked_until = $now, first_failed_at = COALESCE(first_failed_at, $now)
+                WHERE lock_token IS NOT NULL AND locked_until > $now
+                """);
+            release.Parameters.AddWithValue("$now", now);
+            return release.ExecuteNonQuery();
+        }, cancellationToken).ConfigureAwait(false);
+        return broker;
+    }
+
+    /// <inheritdoc />
+    public Task PublishAsync(IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken = default)
+    {
+        var wire = new BrokerMessage[messages.Count];
+        for (var i = 0; i < wire.Length; i++) wire[i] = BrokerMessage.From(messages[i]);
+        return SendAsync(wire, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends raw messages (any bytes; the broker does not parse them) in one atomic unit. A message id already sent to the same
+    /// queue or topic within its duplicate window is dropped. Returns how many were accepted.
+    /// </summary>
+    public Task<int> SendAsync(IReadOnlyList<BrokerMessage> messages, CancellationToken cancellationToken = default)
+    {
+        if (messages.Count == 0) return Task.FromResult(0);
+        // Resolve and serialize before entering the single writer, which must only do SQL.
+        var prepared = new PreparedSend[messages.Count];
+        for (var i = 0; i < prepared.Length; i++)
+        {
+            var m = messages[i];
+            ArgumentException.ThrowIfNullOrEmpty(m.MessageId, "MessageId");
+            var (targets, window) = Topology.SendTargets(m.Destination);
+            prepared[i] = new PreparedSend(m, targets, window, JsonSerializer.Serialize(m.Properties), ToArray(m.Body));
+        }
+        return Database.WriteAsync(scope => Insert(scope, prepared), cancellationToken);
+    }
+
+    /// <summary>
+    /// Locks and returns up to <paramref name="maxMessages"/> visible messages of a queue or subscription, oldest first.
+    /// A message already delivered as often as the entity allows is dead-lettered instead (<see cref="MaxDeliveryCountExceeded"/>).
+    /// </summary>
+    public async Task<IReadOnlyList<LockedMessage>> ReceiveAsync(string entity, int maxMessages, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
+        var settings = Topology.ReceiveSettings(entity);
+        var (rows, token, lockedUntil) = await Database.WriteAsync(scope => Lock(scope, entity, settings, maxMessages), cancellationToken)
+            .ConfigureAwait(false);
+        // Built here, not in the single writer: parsing properties is per-message work the writer should not wait for.
+        var locked = new LockedMessage[rows.Count];
+        for (var i = 0; i < locked.Length; i++)
+        {
+            var row = rows[i];
+            var received = new ReceivedMessage(row.MessageId, row.Body, entity, row.DeliveryCount + 1, FromTicks(row.EnqueuedAt),
+                ReadProperties(row.PropertiesJson));
+            locked[i] = new LockedMessage(received, new EmbeddedSettlement(this, entity, row.Sequence, row.MessageId, token), FromTicks(lockedUntil));
+        }
+        return locked;
+    }
+
+    /// <summary>
+    /// Waits without polling until a message of <paramref name="entity"/> may be receivable: a send to it commits, or its earliest
+    /// scheduled, delayed or locked message becomes visible; at most <paramref name="maxWait"/>. True if something may be there.
+    /// </summary>
+    public async Task<bool> WaitForMessagesAsync(string entity, TimeSpan maxWait, CancellationToken cancellationToken = default)
+    {
+        Topology.ReceiveSettings(entity);
+        // Take the signal before looking, so a send committed between the look and the wait still wakes us.
+        var signal = _signals.GetOrAdd(entity, _ => new EntitySignal()).Current;
+        var next = NextVisibleAt(entity);
+        var now = Now();
+        if (next is { } n && n <= now) return true;
+        var wait = maxWait;
+        if (next is { } due && TimeSpan.FromTicks(due - now) < wait) wait = TimeSpan.FromTicks(due - now);
+        if (wait <= TimeSpan.Zero) return false;
+        using var stopDelay = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var delay = Task.Delay(wait, Time, stopDelay.Token);
+        var first = await Task.WhenAny(signal, delay).ConfigureAwait(false);
+        await stopDelay.CancelAsync().ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        return first == signal || (next is { } d && d <= Now());
+    }
+
+    /// <summary>Messages of a queue or subscription not yet completed or dead-lettered (visible, scheduled or locked).</summary>
+    public long ActiveMessageCount(string entity)
+    {
+        Topology.ReceiveSettings(entity);
+        return Database.Read(c =>
+        {
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "SELECT COUNT(*) FROM broker_messages WHERE entity = $e";
+            cmd.Parameters.AddWithValue("$e", entity);
+            return (long)cmd.ExecuteScalar()!;
+        });
+    }
+
+    /// <summary>
+    /// Completes many received messages in one unit (one savepoint, one commit) instead of one per message. Those whose lock
+    /// was lost stay where they are; if there are any, the first is reported as <see cref="MessageLockLostException"/> after the rest completed.
+    /// </summary>
+    public async Task CompleteAsync(IReadOnlyList<LockedMessage> messages, CancellationToken cancellationToken = default)
+    {
+        if (messages.Count == 0) return;
+        var settlements = new EmbeddedSettlement[messages.Count];
+        for (var i = 0; i < settlements.Length; i++) settlements[i] = Own(messages[i].Settlement);
+        var lost = await Database.WriteAsync(scope =>
+        {
+            var now = Now();
+            using var delete = scope.Command("DELETE FROM broker_messages WHERE seq = $s AND lock_token = $t AND locked_until > $now");
+            var s = delete.Parameters.Add("$s", SqliteType.Integer);
+            var t = delete.Parameters.Add("$t", SqliteType.Text);
+            delete.Parameters.AddWithValue("$now", now);
+            EmbeddedSettlement? firstLost = null;
+            foreach (var settlement in settlements)
+            {
+                s.Value = settlement.Sequence;
+                t.Value = settlement.LockToken;
+                if (delete.ExecuteNonQuery() == 0) firstLost ??= settlement;
+            }
+            return firstLost;
+        }, cancellationToken).ConfigureAwait(false);
+        if (lost is not null) throw new MessageLockLostException(lost.Entity, lost.MessageId);
+    }
+
+    internal Task CompleteOneAsync(EmbeddedSettlement settlement, CancellationToken cancellationToken) =>
+        Database.WriteAsync(scope =>
+        {
+            using var delete = scope.Command("DELETE FROM broker_messages WHERE seq = $s AND lock_token = $t AND locked_until > $now");
+            delete.Parameters.AddWithValue("$s", settlement.Sequence);
+            delete.Parameters.AddWithValue("$t", settlement.LockToken);
+            delete.Parameters.AddWithValue("$now", Now());
+            return delete.ExecuteNonQuery() == 1 ? true : throw new MessageLockLostException(settlement.Entity, settlement.MessageId);
+        }, cancellationToken);
+
+    /// <summary>Releases the lock and hides the message until now + <paramref name="delay"/>; at the entity's max delivery count it is dead-lettered instead.</summary>
+    internal Task AbandonAsync(EmbeddedSettlement settlement, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        var maxDeliveryCount = Topology.ReceiveSettings(settlement.Entity).MaxDeliveryCount;
+        return Database.WriteAsync(scope =>
+        {
+            var now = Now();
+            var deliveryCount = LockedDeliveryCount(scope, settlement, now);
+            if (deliveryCount >= maxDeliveryCount)
+            {
+                MoveToDeadLetters(scope, settlement.Sequence, MaxDeliveryCountExceeded,
+                    $"delivered {deliveryCount} times; '{settlement.Entity}' allows {maxDeliveryCount}", now, now);
+                return true;
+            }
+            using var release = scope.Command("""
+                UPDATE broker_messages SET lock_token = NULL, locked_until = NULL, visible_at = $visible,
+                    first_failed_at = COALESCE(first_failed_at, $now)
+                WHERE seq = $s
+                """);
+            release.Parameters.AddWithValue("$visible", now + Math.Max(0, delay.Ticks));
+            release.Parameters.AddWithValue("$now", now);
+            release.Parameters.AddWithValue("$s", settlement.Sequence);
+            release.ExecuteNonQuery();
+            // Waiters computed their wake-up from the old visibility; let them look again.
+            scope.OnCommitted(() => Pulse(settlement.Entity));
+            return true;
+        }, cancellationToken);
+    }
+
+    internal Task DeadLetterAsync(EmbeddedSettlement settlement, string reason, string description, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(reason);
+        return Database.WriteAsync(scope =>
+        {
+            var now = Now();
+            LockedDeliveryCount(scope, settlement, now);
+            MoveToDeadLetters(scope, settlement.Sequence, reason, description ?? "", now, now);
+            return true;
+        }, cancellationToken);
+    }
+
+    /// <summary>Puts a message straight onto a queue or subscription (dead-letter resubmission: one subscription, not the whole topic).</summary>
+    internal void Enqueue(WriteScope scope, string entity, string messageId, byte[] body, string propertiesJson, long now)
+    {
+        using var insert = InsertCommand(scope);
+        insert.Parameters["$e"].Value = entity;
+        insert.Parameters["$id"].Value = messageId;
+        insert.Parameters["$body"].Value = body;
+        insert.Parameters["$props"].Value = propertiesJson;
+        insert.Parameters["$now"].Value = now;
+        insert.Parameters["$visible"].Value = now;
+        insert.ExecuteNonQuery();
+        scope.OnCommitted(() => Pulse(entity));
+    }
+
+    internal long Now() => Time.GetUtcNow().UtcTicks;
+
+    internal static DateTimeOffset FromTicks(long ticks) => new(ticks, TimeSpan.Zero);
+
+    internal static Dictionary<string, string> ReadProperties(string json) =>
+        JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [];
+
+    private int Insert(WriteScope scope, PreparedSend[] messages)
+    {
+        var now = Now();
+        SweepExpiredDuplicates(scope, now);
+        using var remember = scope.Command("""
+            INSERT INTO broker_duplicates(entity, message_id, expires_at) VALUES ($d, $id, $expires)
+            ON CONFLICT(entity, message_id) DO UPDATE SET expires_at = excluded.expires_at WHERE broker_duplicates.expires_at <= $now
+            """);
+        var rd = remember.Parameters.Add("$d", SqliteType.Text);
+        var rid = remember.Parameters.Add("$id", SqliteType.Text);
+        var rexp = remember.Parameters.Add("$expires", SqliteType.Integer);
+        remember.Parameters.AddWithValue("$now", now);
+        using var insert = InsertCommand(scope);
+        var woken = new HashSet<string>(StringComparer.Ordinal);
+        var accepted = 0;
+        foreach (var p in messages)
+        {
+            if (p.DuplicateWindow > TimeSpan.Zero)
+            {
+                rd.Value = p.Message.Destination;
+                rid.Value = p.Message.MessageId;
+                rexp.Value = now + p.DuplicateWindow.Ticks;
+                if (remember.ExecuteNonQuery() == 0) continue; // seen within the window: drop, as Service Bus does
+            }
+            accepted++;
+            var visible = p.Message.ScheduledFor is { } at ? Math.Max(now, at.UtcTicks) : now;
+            foreach (var target in p.Targets)
+            {
+                insert.Parameters["$e"].Value = target;
+                insert.Parameters["$id"].Value = p.Message.MessageId;
+                insert.Parameters["$body"].Value = p.Body;
+                insert.Parameters["$props"].Value = p.PropertiesJson;
+                insert.Parameters["$now"].Value = now;
+                insert.Parameters["$visible"].Value = visible;
+                insert.ExecuteNonQuery();
+                woken.Add(target);
+            }
+        }
+        if (woken.Count > 0) scope.OnCommitted(() => { foreach (var e in woken) Pulse(e); });
+        return accepted;
+    }
+
+    private static SqliteCommand InsertCommand(WriteScope scope)
+    {
+        var insert = scope.Command("""
+            INSERT INTO broker_messages(entity, message_id, body, properties, enqueued_at, visible_at)
+            VALUES ($e, $id, $body, $props, $now, $visible)
+            """);
+        insert.Parameters.Add("$e", SqliteType.Text);
+        insert.Parameters.Add("$id", SqliteType.Text);
+        insert.Parameters.Add("$body", SqliteType.Blob);
+        insert.Parameters.Add("$props", SqliteType.Text);
+        insert.Parameters.Add("$now", SqliteType.Integer);
+        insert.Parameters.Add("$visible", SqliteType.Integer);
+        return insert;
+    }
+
+    // Runs on the writer only, so the field needs no synchronisation.
+    private void SweepExpiredDuplicates(WriteScope scope, long now)
+    {
+        if (now - _lastDuplicateSweep < TimeSpan.TicksPerMinute) return;
+        _lastDuplicateSweep = now;
+        using var sweep = scope.Command("DELETE FROM broker_duplicates WHERE expires_at <= $now");
+        sweep.Parameters.AddWithValue("$now", now);
+        sweep.ExecuteNonQuery();
+    }
+
+    private (List<Row> Rows, string Token, long LockedUntil) Lock(WriteScope scope, string entity, EntitySettings settings, int maxMessages)
+    {
+        var now = Now();
+        var lockedUntil = now + settings.LockDuration.Ticks;
+        var token = Guid.NewGuid().ToString("N");
+        var locked = new List<Row>(Math.Min(maxMessages, 256));
+        using var select = scope.Command("""
+            SELECT seq, message_id, body, properties, enqueued_at, delivery_count, lock_token, locked_until
+            FROM broker_messages WHERE entity = $e AND visible_at <= $now ORDER BY seq LIMIT $n
+            """);
+        select.Parameters.AddWithValue("$e", entity);
+        select.Parameters.AddWithValue("$now", now);
+        var limit = select.Parameters.Add("$n", SqliteType.Integer);
+        using var update = scope.Command("""
+            UPDATE broker_messages SET delivery_count = delivery_count + 1, lock_token = $t, locked_until = $until, visible_at = $until,
+                first_failed_at = COALESCE(first_failed_at, CASE WHEN lock_token IS NOT NULL THEN locked_until END)
+            WHERE seq = $s
+            """);
+        update.Parameters.AddWithValue("$t", token);
+        update.Parameters.AddWithValue("$until", lockedUntil);
+        var seqParameter = update.Parameters.Add("$s", SqliteType.Integer);
+
+        while (locked.Count < maxMessages)
+        {
+            var wanted = maxMessages - locked.Count;
+            limit.Value = wanted;
+            var rows = new List<Row>(Math.Min(wanted, 256));
+            using (var reader = select.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    rows.Add(new Row(reader.GetInt64(0), reader.GetString(1), reader.GetFieldValue<byte[]>(2), reader.GetString(3),
+                        reader.GetInt64(4), reader.GetInt32(5), reader.IsDBNull(6) ? null : reader.GetInt64(7)));
+                }
+            }
+            var deadLettered = false;
+            foreach (var row in rows)
+            {
+                if (row.DeliveryCount >= settings.MaxDeliveryCount)
+                {
+                    // Its last lock expired unsettled: that delivery failed too, and it was the last one allowed.
+                    MoveToDeadLetters(scope, row.Sequence, MaxDeliveryCountExceeded,
+                        $"delivered {row.DeliveryCount} times; '{entity}' allows {settings.MaxDeliveryCount}", row.ExpiredLockAt ?? now, now);
+                    deadLettered = true;
+                    continue;
+                }
+                seqParameter.Value = row.Sequence;
+                update.ExecuteNonQuery();
+                locked.Add(row);
+            }
+            // Only a dead-lettered row can leave room for more in this round.
+            if (!deadLettered || rows.Count < wanted) break;
+        }
+        return (locked, token, lockedUntil);
+    }
+
+    /// <summary>The message's delivery count if the settlement still holds its lock; otherwise the lock is lost.</summary>
+    private static int LockedDeliveryCount(WriteScope scope, EmbeddedSettlement settlement, long now)
+    {
+        using var check = scope.Command("SELECT delivery_count FROM broker_messages WHERE seq = $s AND lock_token = $t AND locked_until > $now");
+        check.Parameters.AddWithValue("$s", settlement.Sequence);
+        check.Parameters.AddWithValue("$t", settlement.LockToken);
+        check.Parameters.AddWithValue("$now", now);
+        return check.ExecuteScalar() is long count
+            ? (int)count
+            : throw new MessageLockLostException(settlement.Entity, settlement.MessageId);
+    }
+
+    private static void MoveToDeadLetters(WriteScope scope, long sequence, string reason, string description, long failedAt, long now)
+    {
+        var id = Guid.CreateVersion7().ToString("N");
+        using var move = scope.Command("""
+            INSERT INTO broker_dead_letters(id, entity, message_id, body, properties, reason, description, delivery_count, enqueued_at,
+                first_failure_at, last_failure_at, status, updated_at)
+            SELECT $id, entity, message_id, body, properties, $reason, $description, delivery_count, enqueued_at,
+                MIN(COALESCE(first_failed_at, $failed), $failed), $failed, 'Pending', $now
+            FROM broker_messages WHERE seq = $s;
+            DELETE FROM broker_messages WHERE seq = $s;
+            INSERT INTO broker_dead_letter_history(dead_letter_id, at, status, note) VALUES ($id, $now, 'Pending', $reason || ': ' || $description);
+            """);
+        move.Parameters.AddWithValue("$id", id);
+        move.Parameters.AddWithValue("$reason", reason);
+        move.Parameters.AddWithValue("$description", description);
+        move.Parameters.AddWithValue("$failed", failedAt);
+        move.Parameters.AddWithValue("$now", now);
+        move.Parameters.AddWithValue("$s", sequence);
+        move.ExecuteNonQuery();
+    }
+
+    private long? NextVisibleAt(string entity) => Database.Read(c =>
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT MIN(visible_at) FROM broker_messages WHERE entity = $e";
+        cmd.Parameters.AddWithValue("$e", entity);
+        return cmd.ExecuteScalar() is long next ? next : (long?)null;
+    });
+
+    private EmbeddedSettlement Own(IMessageSettlement settlement) =>
+        settlement is EmbeddedSettlement own && ReferenceEquals(own.Broker, this)
+            ? own
+            : throw new ArgumentException("The message was not received from this broker.", nameof(settlement));
+
+    private void Pulse(string entity)
+    {
+        if (_signals.TryGetValue(entity, out var signal)) signal.Pulse();
+    }
+
+    private static byte[] ToArray(ReadOnlyMemory<byte> body) =>
+        MemoryMarshal.TryGetArray(body, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : body.ToArray();
+
+    private sealed record PreparedSend(BrokerMessage Message, IReadOnlyList<string> Targets, TimeSpan DuplicateWindow, string PropertiesJson, byte[] Body);
+
+    private sealed record Row(long Sequence, string MessageId, byte[] Body, string PropertiesJson, long EnqueuedAt, int DeliveryCount, long? ExpiredLockAt);
+
+    /// <summary>A wake-up for the receivers of one entity: each pulse completes the current task and starts a new one.</summary>
+    private sealed class EntitySignal
+    {
+        private TaskCompletionSource _current = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Current => Volatile.Read(ref _current).Task;
+
+        public void Pulse() =>
+            Interlocked.Exchange(ref _current, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
+}

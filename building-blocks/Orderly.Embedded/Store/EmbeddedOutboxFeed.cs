@@ -1,0 +1,76 @@
+using System.Text.Json;
+using Orderly.Outbox;
+using Orderly.Storage;
+
+namespace Orderly.Embedded.Store;
+
+/// <summary>
+/// The unpublished outbox records of one container, read straight from the document table in commit order
+/// (the embedded stand-in for the Cosmos DB change feed). Acknowledging deletes them; until then they survive restarts.
+/// </summary>
+public sealed class EmbeddedOutboxFeed : IOutboxFeed
+{
+    private readonly SqliteDatabase _database;
+    private readonly string _container;
+    private readonly TimeProvider _time;
+    private readonly Task _ready;
+    private readonly CommitSignal _committed;
+    private long _seenGeneration = -1;
+
+    /// <summary>The feed of <paramref name="container"/>'s outbox in <paramref name="database"/>.</summary>
+    public EmbeddedOutboxFeed(SqliteDatabase database, string container, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentException.ThrowIfNullOrEmpty(container);
+        _database = database;
+        _container = container;
+        _time = time ?? TimeProvider.System;
+        _ready = DocumentTable.EnsureAsync(database);
+        _committed = CommitSignal.For(database, container);
+    }
+
+    public async Task<IReadOnlyList<PendingOutboxRecord>> ReadPendingAsync(int max, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        await _ready.ConfigureAwait(false);
+        // Taken before the read: a commit after this point wakes the next wait even if this read already saw it.
+        Interlocked.Exchange(ref _seenGeneration, _committed.Generation);
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        return _database.Read(connection =>
+        {
+            var cmd = DocumentStatements.For(connection).Get(DocumentStatements.ReadOutbox)
+                .With("$container", _container).With("$now", now).With("$max", max);
+            using var reader = cmd.ExecuteReader();
+            var records = new List<PendingOutboxRecord>();
+            while (reader.Read())
+            {
+                var record = JsonSerializer.Deserialize<OutboxRecord>(reader.GetString(3), DocumentJson.Options)
+                    ?? throw new InvalidOperationException($"Outbox document {reader.GetString(1)} has a null body.");
+                records.Add(new PendingOutboxRecord(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), record));
+            }
+            return records;
+        });
+    }
+
+    public async Task AcknowledgeAsync(IReadOnlyList<PendingOutboxRecord> published, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(published);
+        if (published.Count == 0) return;
+        await _ready.ConfigureAwait(false);
+        await _database.WriteAsync(scope =>
+        {
+            var sql = DocumentStatements.For(scope.Connection);
+            foreach (var r in published)
+            {
+                // seq in the key: only the record that was read is removed, never a later document with the same id.
+                sql.Get(DocumentStatements.DeleteOutbox, scope.Transaction)
+                    .With("$container", _container).With("$pk", r.PartitionKey).With("$id", r.DocumentId).With("$seq", r.Sequence)
+                    .ExecuteNonQuery();
+            }
+            return published.Count;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task WaitForRecordsAsync(TimeSpan maxWait, CancellationToken cancellationToken = default) =>
+        _committed.WaitAsync(Interlocked.Read(ref _seenGeneration), maxWait, cancellationToken);
+}

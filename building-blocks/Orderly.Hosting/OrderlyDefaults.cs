@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+
+namespace Orderly.Hosting;
+
+/// <summary>
+/// What every Orderly host shares, wired in one call so each Program.cs stays a few lines: configuration from the environment,
+/// logs that carry the trace and correlation ids, problem details for every error, and health checks.
+/// </summary>
+public static class OrderlyDefaults
+{
+    /// <summary>The name of the activity source the Orderly hosts listen to (so an Activity, hence a trace id, always exists).</summary>
+    public const string ActivitySourceName = Orderly.Messaging.Tracing.OrderlyTelemetry.SourceName;
+
+    /// <summary>
+    /// Adds environment configuration (last, so it wins over any file), trace-aware logging (<c>Logging:Format=json</c> for
+    /// JSON lines, single-line text with scopes otherwise), problem details and health checks.
+    /// </summary>
+    public static TBuilder AddOrderlyDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        // 12-factor: the environment wins over any file, whatever the host builder added before.
+        builder.Configuration.AddEnvironmentVariables();
+
+        builder.Logging.Configure(o => o.ActivityTrackingOptions =
+            ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
+        builder.Logging.ClearProviders();
+        // A line per request from the framework drowns the shop's own lines; configuration can turn them back on.
+        if (builder.Configuration["Logging:LogLevel:Microsoft.AspNetCore"] is null)
+            builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        if (string.Equals(builder.Configuration["Logging:Format"], "json", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.Logging.AddJsonConsole(o =>
+            {
+                o.IncludeScopes = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                o.UseUtcTimestamp = true;
+            });
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.IncludeScopes = true;
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss.fff ";
+                o.UseUtcTimestamp = true;
+            });
+        }
+
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+        {
+            // The trace id lets whoever reads the problem find the log lines of the failed call; never a stack trace.
+            if (Activity.Current is { } activity) ctx.ProblemDetails.Extensions["traceId"] = activity.TraceId.ToString();
+            if (CorrelationId.Of(ctx.HttpContext) is { } correlationId) ctx.ProblemDetails.Extensions["correlationId"] = correlationId;
+        });
+        builder.Services.AddHealthChecks();
+        ActivityListening.Ensure();
+        return builder;
+    }
+
+    /// <summary>
+    /// The HTTP pipeline every host shares: unhandled errors become 500 problem+json (logged with the trace id), unknown routes
+    /// 404 problem+json, and the correlation id is taken from <c>X-Correlation-Id</c> (or made) and echoed back.
+    /// </summary>
+    public static WebApplication UseOrderlyDefaults(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseMiddleware<CorrelationMiddleware>();
+        return app;
+    }
+}

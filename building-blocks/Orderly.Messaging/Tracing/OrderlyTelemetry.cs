@@ -1,0 +1,52 @@
+using System.Diagnostics;
+
+namespace Orderly.Messaging.Tracing;
+
+/// <summary>
+/// The W3C trace context as it travels with messages: every consume and publish continues the trace of the envelope,
+/// so one trace id stands in every log line and every outgoing envelope of a call chain, across services.
+/// </summary>
+public static class OrderlyTelemetry
+{
+    /// <summary>The activity source name hosts listen to (an exporter or <c>ActivityListener</c>).</summary>
+    public const string SourceName = "Orderly";
+
+    /// <summary>The activity source of message consumption and publication.</summary>
+    public static readonly ActivitySource ActivitySource = new(SourceName);
+
+    /// <summary>Starts the activity of handling a message, as a child of the envelope's <paramref name="traceParent"/> (a new trace when null).</summary>
+    public static Activity StartConsume(string entity, string messageType, string? traceParent) =>
+        Start("consume " + entity, ActivityKind.Consumer, traceParent, entity, messageType);
+
+    /// <summary>Starts the activity of publishing a message, as a child of the trace it was written in.</summary>
+    public static Activity StartPublish(string destination, string messageType, string? traceParent) =>
+        Start("publish " + destination, ActivityKind.Producer, traceParent, destination, messageType);
+
+    /// <summary>The traceparent of the current activity (<c>00-traceid-spanid-flags</c>), or null outside one.</summary>
+    public static string? CurrentTraceParent =>
+        Activity.Current is { IdFormat: ActivityIdFormat.W3C } a ? a.Id : null;
+
+    /// <summary>The trace id inside a traceparent, or null when it is missing or not W3C.</summary>
+    public static string? TraceIdOf(string? traceParent) =>
+        traceParent is not null && ActivityContext.TryParse(traceParent, null, out var context) ? context.TraceId.ToHexString() : null;
+
+    private static Activity Start(string name, ActivityKind kind, string? traceParent, string entity, string messageType)
+    {
+        var parent = traceParent is not null && ActivityContext.TryParse(traceParent, null, out var p) ? p : default;
+        // Through the source when someone listens (exporters see it); otherwise a bare Activity, because the trace must
+        // continue into outgoing envelopes and log scopes whether or not telemetry is collected.
+        var activity = ActivitySource.StartActivity(name, kind, parent)
+            ?? StartUnobserved(name, parent);
+        activity.SetTag("messaging.destination.name", entity);
+        activity.SetTag("messaging.message.type", messageType);
+        return activity;
+    }
+
+    private static Activity StartUnobserved(string name, ActivityContext parent)
+    {
+        var activity = new Activity(name);
+        activity.SetIdFormat(ActivityIdFormat.W3C);
+        if (parent != default) activity.SetParentId(parent.TraceId, parent.SpanId, parent.TraceFlags);
+        return activity.Start();
+    }
+}

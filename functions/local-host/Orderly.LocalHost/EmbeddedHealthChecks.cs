@@ -1,0 +1,80 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Orderly.Embedded;
+using Orderly.Embedded.Broker;
+using Orderly.Embedded.Store;
+using Orderly.Orchestrations.Embedded;
+using Orderly.Storage;
+
+namespace Orderly.LocalHost;
+
+/// <summary>The store answers a point read in every context's container.</summary>
+public sealed class StoreHealthCheck(IServiceProvider services) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var database = services.GetRequiredService<SqliteDatabase>();
+        foreach (var container in ShopContexts.Containers)
+        {
+            var store = services.GetRequiredKeyedService<IDocumentStore>(container);
+            await store.ReadAsync("health", "health", cancellationToken);
+        }
+        var (commits, units) = database.CommitStats;
+        return HealthCheckResult.Healthy($"SQLite {database.Path}", new Dictionary<string, object>
+        {
+            ["containers"] = ShopContexts.Containers,
+            ["commits"] = commits,
+            ["unitsOfWork"] = units,
+        });
+    }
+}
+
+/// <summary>The broker answers, and says how many messages wait on each queue and subscription.</summary>
+public sealed class BrokerHealthCheck(EmbeddedBroker broker, MessageConsumers consumers) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var waiting = broker.Topology.ReceiveEntities.ToDictionary(e => e, e => (object)broker.ActiveMessageCount(e));
+        waiting["consumersRunning"] = consumers.Running;
+        return Task.FromResult(consumers.Running
+            ? HealthCheckResult.Healthy($"{consumers.Entities.Count} consumers", waiting)
+            : HealthCheckResult.Unhealthy("consumers are not running", data: waiting));
+    }
+}
+
+/// <summary>
+/// The outbox relays keep up: how many outbox records wait per container and how old the oldest is. Degraded when a record
+/// has waited a minute (the relay is failing to publish, and the logs say why).
+/// </summary>
+public sealed class RelayHealthCheck(SqliteDatabase database, TimeProvider time) : IHealthCheck
+{
+    private static readonly TimeSpan Lagging = TimeSpan.FromMinutes(1);
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var data = new Dictionary<string, object>();
+        var worst = TimeSpan.Zero;
+        foreach (var container in ShopContexts.Containers)
+        {
+            var pending = await new EmbeddedOutboxFeed(database, container, time).ReadPendingAsync(1000, cancellationToken);
+            var lag = pending.Count == 0 ? TimeSpan.Zero : time.GetUtcNow() - pending.Min(p => p.Record.CreatedAt);
+            if (lag > worst) worst = lag;
+            data[container] = new { pending = pending.Count, lagMs = (long)lag.TotalMilliseconds };
+        }
+        data["maxLagMs"] = (long)worst.TotalMilliseconds;
+        return worst < Lagging
+            ? HealthCheckResult.Healthy("outbox relays keep up", data)
+            : HealthCheckResult.Degraded($"an outbox record has waited {worst.TotalSeconds:F0}s to be published", data: data);
+    }
+}
+
+/// <summary>The saga runner is started and says how many sagas ran at once at most.</summary>
+public sealed class SagaRunnerHealthCheck(EmbeddedSagaRunner runner, IHostApplicationLifetime lifetime) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var data = new Dictionary<string, object> { ["maxObservedConcurrency"] = runner.MaxObservedConcurrency };
+        return Task.FromResult(lifetime.ApplicationStopping.IsCancellationRequested
+            ? HealthCheckResult.Unhealthy("stopping", data: data)
+            : HealthCheckResult.Healthy("embedded saga runner", data));
+    }
+}

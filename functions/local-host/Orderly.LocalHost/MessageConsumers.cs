@@ -1,0 +1,46 @@
+using Orderly.ConsumerPipeline;
+using Pipeline = Orderly.ConsumerPipeline.ConsumerPipeline;
+using Orderly.Embedded.Broker;
+
+namespace Orderly.LocalHost;
+
+/// <summary>
+/// One <see cref="EmbeddedConsumer"/> per queue or subscription that some handler listens on, each feeding the consumer
+/// pipeline. Stopping lets in-flight messages finish; anything not settled is redelivered on the next start.
+/// </summary>
+public sealed class MessageConsumers(
+    EmbeddedBroker broker,
+    Pipeline pipeline,
+    ShopCounters counters,
+    IConfiguration configuration,
+    ILoggerFactory loggers) : BackgroundService
+{
+    /// <summary>The entities being consumed (for health and the startup banner).</summary>
+    public IReadOnlyList<string> Entities => pipeline.Entities;
+
+    /// <summary>True once every consumer loop is running.</summary>
+    public bool Running { get; private set; }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var options = new EmbeddedConsumerOptions
+        {
+            MaxConcurrency = configuration.GetValue("Messaging:Consumer:MaxConcurrency", 16),
+            IdleWait = TimeSpan.FromSeconds(5),
+        };
+        var consumers = pipeline.Entities.Select(entity => new EmbeddedConsumer(broker, entity, async (locked, ct) =>
+        {
+            await pipeline.ProcessAsync(entity, locked.Message, locked.Settlement, ct).ConfigureAwait(false);
+            counters.MessageHandled();
+        }, options, loggers.CreateLogger<EmbeddedConsumer>())).ToList();
+        Running = true;
+        try
+        {
+            await Task.WhenAll(consumers.Select(c => c.RunAsync(stoppingToken))).ConfigureAwait(false);
+        }
+        finally
+        {
+            Running = false;
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Metadata;
+using Orderly.Checkout;
+using Orderly.ConsumerPipeline;
+using Orderly.Embedded;
+using Orderly.Embedded.Broker;
+using Orderly.Embedded.Store;
+using Orderly.Hosting;
+using Orderly.Inventory;
+using Orderly.LocalHost;
+using Orderly.Messaging;
+using Orderly.Notifications;
+using Orderly.Orchestrations.Embedded;
+using Orderly.Orders;
+using Orderly.Outbox;
+using Orderly.Payments;
+using Orderly.Shipping;
+using Orderly.Storage;
+
+// The whole shop in one process: every context's routes and handlers, the checkout saga, and SQLite-backed stand-ins for
+// Cosmos DB (store + change feed), Service Bus (broker + dead letters) and Durable Functions (saga runner).
+var builder = WebApplication.CreateBuilder(args);
+builder.AddOrderlyDefaults();
+var dataPath = LocalHostSettings.Apply(builder);
+var configuration = builder.Configuration;
+
+// One file holds everything; opening the broker makes messages a killed process had locked deliverable again.
+var database = new SqliteDatabase(Path.Combine(dataPath, "orderly.db"));
+var entitySettings = new EntitySettings(
+    configuration.GetValue("Messaging:LockDuration", TimeSpan.FromSeconds(30)),
+    configuration.GetValue("Messaging:MaxDeliveryCount", 10),
+    configuration.GetValue("Messaging:DuplicateDetectionWindow", TimeSpan.FromMinutes(10)));
+var broker = await EmbeddedBroker.OpenAsync(database, EmbeddedBrokerTopology.FromDestinations(entitySettings));
+
+var services = builder.Services;
+services.AddSingleton(database);
+services.AddSingleton(broker);
+services.AddSingleton<IMessagePublisher>(broker);
+services.AddSingleton<IMessageReceiver>(broker);
+services.AddSingleton<IDeadLetterQueue>(new EmbeddedDeadLetterQueue(broker));
+services.AddSingleton<ShopCounters>();
+services.AddSingleton(TimeProvider.System);
+foreach (var container in ShopContexts.Containers)
+    services.AddKeyedSingleton<IDocumentStore>(container, new EmbeddedDocumentStore(database, container));
+
+services.AddOrdersContext(configuration);
+services.AddInventoryContext(configuration);
+services.AddPaymentsContext(configuration);
+services.AddShippingContext(configuration);
+services.AddNotificationsContext(configuration);
+services.AddCheckoutContext(configuration);
+services.AddConsumerPipeline(configuration);
+
+// Hosted services stop in reverse order: consumers (registered last) stop taking messages and finish in-flight ones first,
+// then the saga runner, then the relays.
+foreach (var container in ShopContexts.Containers)
+    services.AddOutboxRelay(_ => new EmbeddedOutboxFeed(database, container));
+services.AddEmbeddedSagaRunner(_ => database, o => configuration.GetSection("Sagas").Bind(o));
+services.AddSingleton<MessageConsumers>();
+services.AddHostedService(sp => sp.GetRequiredService<MessageConsumers>());
+
+services.AddHealthChecks()
+    .AddCheck<StoreHealthCheck>("store")
+    .AddCheck<BrokerHealthCheck>("broker")
+    .AddCheck<RelayHealthCheck>("relay")
+    .AddCheck<SagaRunnerHealthCheck>("saga-runner");
+
+// One OpenAPI document per context, holding the routes tagged with its name.
+foreach (var document in ShopContexts.Containers.Append("admin"))
+{
+    services.AddOpenApi(document, o => o.ShouldInclude = api =>
+        api.ActionDescriptor.EndpointMetadata.OfType<ITagsMetadata>().Any(t => t.Tags.Contains(document)));
+}
+
+var app = builder.Build();
+app.UseOrderlyDefaults();
+app.MapOrderlyHealth();
+app.MapOpenApi("/openapi/{documentName}.json");
+app.MapOrdersApi();
+app.MapInventoryApi();
+app.MapPaymentsApi();
+app.MapShippingApi();
+app.MapNotificationsApi();
+app.MapCheckoutApi();
+app.MapDeadLetterTriage();
+app.MapStats();
+
+try
+{
+    // Before the server answers, so the first health check already sees the catalog.
+    var loaded = await SampleCatalog.LoadAsync(app.Services, CancellationToken.None);
+    await app.StartAsync();
+
+    var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+    var url = addresses.FirstOrDefault() ?? LocalHostSettings.DefaultUrl;
+    Console.WriteLine($"""
+        Orderly local host (embedded mode) listening on {string.Join(", ", addresses)}
+          data:          {database.Path}
+          contexts:      {string.Join(", ", ShopContexts.Containers)}
+          consumers:     {string.Join(", ", app.Services.GetRequiredService<MessageConsumers>().Entities)}
+          catalog:       {(loaded.Count > 0 ? "loaded " + string.Join(", ", loaded) : "already there")}
+          health:        {url}/api/health
+          openapi:       {url}/openapi/orders.json (and inventory, payments, shipping, notifications, checkout, admin)
+          dead letters:  {url}/api/admin/dead-letters
+        Press Ctrl+C to stop (in-flight work finishes; anything unfinished resumes on the next start).
+        """);
+    await app.WaitForShutdownAsync();
+    Console.WriteLine("Orderly local host stopped: consumers drained, sagas journaled; unfinished work resumes on the next start.");
+}
+finally
+{
+    await app.DisposeAsync();
+    await database.DisposeAsync();
+}

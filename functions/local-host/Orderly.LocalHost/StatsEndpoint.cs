@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using Orderly.Embedded;
+using Orderly.Orchestrations.Embedded;
+
+namespace Orderly.LocalHost;
+
+/// <summary>
+/// <c>GET /api/admin/stats</c>: monotonically growing counters (commits, units of work, messages handled, saga journal
+/// entries) that the load benchmark differences over a run to see where the time goes.
+/// </summary>
+public static class StatsEndpoint
+{
+    private static readonly Stopwatch Uptime = Stopwatch.StartNew();
+
+    public static IEndpointRouteBuilder MapStats(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/api/admin/stats", Get).WithName("GetStats").WithTags("admin")
+            .WithSummary("Counters of the embedded runtime: commits, group-commit factor, messages handled, saga steps.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json");
+        return routes;
+    }
+
+    public static IResult Get(HttpRequest request)
+    {
+        var services = request.HttpContext.RequestServices;
+        var database = services.GetRequiredService<SqliteDatabase>();
+        var counters = services.GetRequiredService<ShopCounters>();
+        var runner = services.GetRequiredService<EmbeddedSagaRunner>();
+        var (commits, units) = database.CommitStats;
+        var (sagaSteps, sagasRunning, sagasFinished) = database.Read(c =>
+        {
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = """
+                SELECT (SELECT COALESCE(MAX(seq), 0) FROM saga_journal),
+                       (SELECT COUNT(*) FROM saga_instances WHERE status IN ('Running', 'Pending')),
+                       (SELECT COUNT(*) FROM saga_instances WHERE status NOT IN ('Running', 'Pending'))
+                """;
+            using var reader = cmd.ExecuteReader();
+            reader.Read();
+            return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+        });
+        return TypedResults.Ok(new
+        {
+            uptimeSeconds = Math.Round(Uptime.Elapsed.TotalSeconds, 1),
+            commits,
+            unitsOfWork = units,
+            groupCommitFactor = commits == 0 ? 0 : Math.Round((double)units / commits, 2),
+            messagesHandled = counters.MessagesHandled,
+            sagaJournalEntries = sagaSteps,
+            sagasFinished,
+            sagasInFlight = sagasRunning,
+            sagaMaxConcurrency = runner.MaxObservedConcurrency,
+        });
+    }
+}

@@ -1,0 +1,12 @@
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Hosting;
+using Orderly.Functions.Shell;
+using Orderly.Notifications;
+
+// The notifications app: the core's handlers and endpoint over Cosmos DB and Service Bus (docs/azure-shell.md).
+var builder = FunctionsApplication.CreateBuilder(args);
+builder.ConfigureFunctionsWebApplication();
+var messaging = NotificationsMessaging.From(builder.Configuration);
+builder.AddOrderlyFunctionApp(NotificationsModule.Name, [messaging.Entity]);
+builder.Services.AddNotificationsContext(builder.Configuration);
+builder.Build().Run();

@@ -1,0 +1,29 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Orderly.Functions.Shell;
+using Orderly.Hosting;
+using Orderly.Orders.Http;
+
+namespace Orderly.Orders.Functions;
+
+/// <summary>The orders HTTP API (routes of ORDERLY.md; the host adds the <c>api/</c> prefix), each a call into the core.</summary>
+public sealed class OrdersHttp(HealthCheckService health)
+{
+    [Function("PlaceOrder")]
+    public Task<IActionResult> PlaceOrder([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "orders")] HttpRequest req, CancellationToken ct) =>
+        OrdersEndpoints.PlaceOrder(req, ct).AsActionResult();
+
+    [Function("GetOrder")]
+    public Task<IActionResult> GetOrder([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "orders/{orderId}")] HttpRequest req, string orderId, CancellationToken ct) =>
+        OrdersEndpoints.GetOrder(req, orderId, ct).AsActionResult();
+
+    [Function("GetCustomerOrders")]
+    public Task<IActionResult> GetCustomerOrders([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "customers/{customerId}/orders")] HttpRequest req, string customerId, CancellationToken ct) =>
+        OrdersEndpoints.GetCustomerOrders(req, customerId, ct).AsActionResult();
+
+    [Function("Health")]
+    public Task<IActionResult> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest req, CancellationToken ct) =>
+        HealthResponse.CheckAsync(health, ct);
+}

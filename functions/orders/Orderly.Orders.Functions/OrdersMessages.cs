@@ -1,0 +1,29 @@
+using Azure.Messaging.ServiceBus;
+using Microsoft.Azure.Functions.Worker;
+using Orderly.Contracts;
+using Orderly.Functions.Shell;
+
+namespace Orderly.Orders.Functions;
+
+/// <summary>The entities the orders context consumes; the consumer pipeline settles each message (never auto-complete).</summary>
+public sealed class OrdersMessages(ServiceBusConsumer consumer, OrdersMessaging messaging, OutboxChangeFeed outbox)
+{
+    [Function("OrdersCommands")]
+    public Task OrdersCommands(
+        [ServiceBusTrigger(Destinations.OrdersCommands, Connection = "ServiceBusConnection", AutoCompleteMessages = false)] ServiceBusReceivedMessage message,
+        ServiceBusMessageActions actions, CancellationToken ct) =>
+        consumer.ProcessAsync(messaging.CommandsQueue, message, actions, ct);
+
+    [Function("OrdersReadModel")]
+    public Task OrdersReadModel(
+        [ServiceBusTrigger(Destinations.OrdersEvents, "orders-read-model", Connection = "ServiceBusConnection", AutoCompleteMessages = false)] ServiceBusReceivedMessage message,
+        ServiceBusMessageActions actions, CancellationToken ct) =>
+        consumer.ProcessAsync(messaging.ReadModelEntity, message, actions, ct);
+
+    [Function("OrdersOutboxRelay")]
+    public Task OrdersOutboxRelay(
+        [CosmosDBTrigger("%ORDERLY_COSMOS_DATABASE%", OrdersModule.Name, Connection = "CosmosDBConnection", LeaseContainerName = "leases",
+            LeaseContainerPrefix = "orders-", StartFromBeginning = true)] IReadOnlyList<ChangedDocument> changes,
+        CancellationToken ct) =>
+        outbox.RelayAsync(changes, ct);
+}

@@ -1,0 +1,12 @@
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Hosting;
+using Orderly.Functions.Shell;
+using Orderly.Orders;
+
+// The orders app: the core's handlers and endpoints over Cosmos DB and Service Bus (docs/azure-shell.md).
+var builder = FunctionsApplication.CreateBuilder(args);
+builder.ConfigureFunctionsWebApplication();
+var messaging = OrdersMessaging.From(builder.Configuration);
+builder.AddOrderlyFunctionApp(OrdersModule.Name, [messaging.CommandsQueue, messaging.ReadModelEntity]);
+builder.Services.AddOrdersContext(builder.Configuration);
+builder.Build().Run();

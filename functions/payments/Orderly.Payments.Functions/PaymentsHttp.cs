@@ -1,0 +1,21 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Orderly.Functions.Shell;
+using Orderly.Hosting;
+using Orderly.Payments.Http;
+
+namespace Orderly.Payments.Functions;
+
+/// <summary>The payments read API (routes of ORDERLY.md; the host adds the <c>api/</c> prefix), each a call into the core.</summary>
+public sealed class PaymentsHttp(HealthCheckService health)
+{
+    [Function("GetPayments")]
+    public Task<IActionResult> GetPayments([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "payments")] HttpRequest req, CancellationToken ct) =>
+        PaymentsEndpoints.GetPayments(req, req.Query["orderId"], ct).AsActionResult();
+
+    [Function("Health")]
+    public Task<IActionResult> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest req, CancellationToken ct) =>
+        HealthResponse.CheckAsync(health, ct);
+}

@@ -1,0 +1,23 @@
+using Azure.Messaging.ServiceBus;
+using Microsoft.Azure.Functions.Worker;
+using Orderly.Contracts;
+using Orderly.Functions.Shell;
+
+namespace Orderly.Payments.Functions;
+
+/// <summary>The payments commands queue and the outbox relay that sends the replies; the consumer pipeline settles each message.</summary>
+public sealed class PaymentsMessages(ServiceBusConsumer consumer, PaymentsOptions options, OutboxChangeFeed outbox)
+{
+    [Function("PaymentsCommands")]
+    public Task PaymentsCommands(
+        [ServiceBusTrigger(Destinations.PaymentsCommands, Connection = "ServiceBusConnection", AutoCompleteMessages = false)] ServiceBusReceivedMessage message,
+        ServiceBusMessageActions actions, CancellationToken ct) =>
+        consumer.ProcessAsync(options.CommandsQueue, message, actions, ct);
+
+    [Function("PaymentsOutboxRelay")]
+    public Task PaymentsOutboxRelay(
+        [CosmosDBTrigger("%ORDERLY_COSMOS_DATABASE%", PaymentsModule.Name, Connection = "CosmosDBConnection", LeaseContainerName = "leases",
+            LeaseContainerPrefix = "payments-", StartFromBeginning = true)] IReadOnlyList<ChangedDocument> changes,
+        CancellationToken ct) =>
+        outbox.RelayAsync(changes, ct);
+}

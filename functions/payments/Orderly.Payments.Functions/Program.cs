@@ -1,0 +1,12 @@
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Hosting;
+using Orderly.Functions.Shell;
+using Orderly.Payments;
+
+// The payments app: the core's handlers and endpoint over Cosmos DB and Service Bus (docs/azure-shell.md).
+var builder = FunctionsApplication.CreateBuilder(args);
+builder.ConfigureFunctionsWebApplication();
+var options = PaymentsOptions.From(builder.Configuration);
+builder.AddOrderlyFunctionApp(PaymentsModule.Name, [options.CommandsQueue]);
+builder.Services.AddPaymentsContext(builder.Configuration);
+builder.Build().Run();

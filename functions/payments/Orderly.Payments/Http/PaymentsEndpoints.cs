@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Orderly.Contracts;
+using Orderly.Payments.Domain;
+using Orderly.Storage;
+
+namespace Orderly.Payments.Http;
+
+/// <summary>A payment as the read API shows it; <c>amount</c> is null for a tombstone (voided before any authorization).</summary>
+public sealed record PaymentView(string? PaymentId, string OrderId, PaymentStatus Status, Money? Amount, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    public static PaymentView Of(Payment p) => new(p.PaymentId, p.OrderId, p.Status, p.Amount, p.CreatedAt, p.UpdatedAt);
+}
+
+/// <summary>The payments read API; each route is one method, called by the local host and the Function App alike.</summary>
+public static class PaymentsEndpoints
+{
+    public const int MaxOrderIdLength = 128;
+
+    /// <summary><c>GET /api/payments?orderId=…</c>: the order's payments (none, or one), 400 naming <c>orderId</c> when it is missing.</summary>
+    public static async Task<IResult> GetPayments(HttpRequest request, string? orderId, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(orderId) || orderId.Length > MaxOrderIdLength || orderId.Any(char.IsControl))
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["orderId"] = [$"orderId is required: 1–{MaxOrderIdLength} characters."] },
+                title: "The request has invalid fields.");
+        var store = request.HttpContext.RequestServices.GetRequiredKeyedService<IDocumentStore>(PaymentsModule.Name);
+        var docs = await store.QueryAsync(orderId, Payment.Kind, cancellationToken);
+        return TypedResults.Ok(docs.Select(d => PaymentView.Of(d.As<Payment>())).ToList());
+    }
+}

@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orderly.ConsumerPipeline;
+using Orderly.Contracts.Payments;
+using Orderly.Messaging;
+using Orderly.Payments.Handlers;
+using Orderly.Payments.Http;
+using Orderly.Payments.Provider;
+
+namespace Orderly.Payments;
+
+/// <summary>The payments context: authorize, capture and void against a payment-provider port. Hosts register the store.</summary>
+public static class PaymentsModule
+{
+    /// <summary>Context name = Cosmos container name = DI key.</summary>
+    public const string Name = "payments";
+
+    /// <summary>CloudEvents source of everything payments sends.</summary>
+    public const string Source = "/orderly/payments";
+
+    /// <summary>
+    /// Registers options, the keyed EnvelopeFactory, the provider and every handler. The provider adapter is the keyed
+    /// <see cref="IPaymentProvider"/> under <see cref="Name"/> (the <see cref="SimulatedPaymentProvider"/> unless the host
+    /// registered another first); handlers get it wrapped in the <see cref="TimeLimitedPaymentProvider"/>.
+    /// </summary>
+    public static IServiceCollection AddPaymentsContext(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = PaymentsOptions.From(configuration);
+        services.AddSingleton(options);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddKeyedSingleton(Name, (sp, _) => new EnvelopeFactory(Source, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddKeyedSingleton<IPaymentProvider, SimulatedPaymentProvider>(Name);
+        services.TryAddSingleton<IPaymentProvider>(sp => new TimeLimitedPaymentProvider(sp.GetRequiredKeyedService<IPaymentProvider>(Name), options.ProviderTimeout));
+        services.AddMessageHandler<AuthorizePayment, AuthorizePaymentHandler>(Name, options.CommandsQueue);
+        services.AddMessageHandler<CapturePayment, CapturePaymentHandler>(Name, options.CommandsQueue);
+        services.AddMessageHandler<VoidPayment, VoidPaymentHandler>(Name, options.CommandsQueue);
+        return services;
+    }
+
+    /// <summary>Maps the payments read API under <c>/api/payments</c>.</summary>
+    public static IEndpointRouteBuilder MapPaymentsApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/api/payments", PaymentsEndpoints.GetPayments)
+            .WithTags(Name)
+            .WithName("GetPayments")
+            .WithSummary("The payments of an order (none, or one).")
+            .Produces<List<PaymentView>>(StatusCodes.Status200OK)
+            .ProducesValidationProblem();
+        return routes;
+    }
+}

@@ -1,0 +1,27 @@
+using Orderly.Contracts;
+
+namespace Orderly.Payments.Provider;
+
+/// <summary>The payment provider port: authorize an amount against a customer's token, then capture or void it.</summary>
+public interface IPaymentProvider
+{
+    /// <summary>Asks the provider to hold the amount; a decline is an answer, a failure to answer is an exception (transient).</summary>
+    Task<AuthorizationResult> AuthorizeAsync(string paymentToken, Money amount, CancellationToken cancellationToken);
+
+    /// <summary>Takes the held amount.</summary>
+    Task CaptureAsync(string providerReference, CancellationToken cancellationToken);
+
+    /// <summary>Releases the held amount.</summary>
+    Task VoidAsync(string providerReference, CancellationToken cancellationToken);
+}
+
+/// <summary>The provider's answer to an authorization: approved with its reference, or declined with a reason.</summary>
+public sealed record AuthorizationResult(bool Approved, string? ProviderReference, string? DeclineReason)
+{
+    public static AuthorizationResult Approve(string providerReference) => new(true, providerReference, null);
+
+    public static AuthorizationResult Decline(string reason) => new(false, null, reason);
+}
+
+/// <summary>The provider could not be reached or failed; trying again later can succeed.</summary>
+public sealed class PaymentProviderUnavailableException(string message) : Exception(message);

@@ -1,0 +1,61 @@
+using Azure.Identity;
+using Azure.Monitor.OpenTelemetry.AspNetCore;
+using Microsoft.Azure.Cosmos;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry.Trace;
+using Orderly.ConsumerPipeline;
+using Orderly.Messaging;
+using Orderly.Messaging.ServiceBus;
+using Orderly.Messaging.Tracing;
+using Orderly.Outbox;
+using Orderly.Storage;
+using Orderly.Storage.Cosmos;
+
+namespace Orderly.Functions.Shell;
+
+/// <summary>The wiring every context Function App shares; the app adds its context module and triggers.</summary>
+public static class FunctionAppHost
+{
+    /// <summary>
+    /// Registers, for the context <paramref name="contextName"/> (= its Cosmos container and DI key): the keyed
+    /// <see cref="IDocumentStore"/> over Cosmos DB, the consumer pipeline, the Service Bus publisher and dead-letter triage
+    /// over <paramref name="consumedEntities"/>, the change-feed outbox relay, health checks (Cosmos DB, Service Bus), and OpenTelemetry to
+    /// Application Insights when a connection string is set. Identity-based throughout (see docs/azure-shell.md).
+    /// </summary>
+    public static FunctionsApplicationBuilder AddOrderlyFunctionApp(this FunctionsApplicationBuilder builder, string contextName, IReadOnlyList<string> consumedEntities)
+    {
+        var services = builder.Services;
+        var cosmos = CosmosStoreOptions.FromConfiguration(builder.Configuration);
+        services.AddSingleton(_ => CosmosClientFactory.Create(cosmos));
+        services.AddKeyedSingleton(contextName, (sp, _) => CosmosClientFactory.Container(sp.GetRequiredService<CosmosClient>(), cosmos, contextName));
+        services.AddKeyedSingleton<IDocumentStore>(contextName, (sp, key) => new CosmosDocumentStore(sp.GetRequiredKeyedService<Container>(key)));
+
+        services.AddConsumerPipeline(builder.Configuration);
+        services.AddOrderlyServiceBus(builder.Configuration);
+        services.AddServiceBusDeadLetterTriage(contextName, consumedEntities);
+        services.AddSingleton<ServiceBusConsumer>();
+
+        // In Azure the change-feed trigger pushes outbox records to the relay; the polling feed only acknowledges (deletes).
+        services.AddSingleton(sp => new OutboxChangeFeed(
+            new OutboxRelay(new CosmosOutboxFeed(sp.GetRequiredKeyedService<Container>(contextName)), sp.GetRequiredService<IMessagePublisher>(),
+                new OutboxRelayOptions(), sp.GetRequiredService<ILogger<OutboxRelay>>()),
+            new CosmosOutboxFeed(sp.GetRequiredKeyedService<Container>(contextName))));
+
+        var health = services.AddHealthChecks().AddTypeActivatedCheck<StoreHealthCheck>("cosmos", contextName);
+        if (consumedEntities.Count > 0) health.AddTypeActivatedCheck<ServiceBusHealthCheck>("servicebus", consumedEntities[0]);
+
+        if (!string.IsNullOrEmpty(builder.Configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"]))
+        {
+            // App Insights has local auth off: the exporter signs in with the app's identity (Monitoring Metrics Publisher).
+            var credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = builder.Configuration["AZURE_CLIENT_ID"] });
+            services.AddOpenTelemetry()
+                .UseFunctionsWorkerDefaults()
+                .UseAzureMonitor(o => o.Credential = credential)
+                .WithTracing(t => t.AddSource(OrderlyTelemetry.SourceName, "Azure.Messaging.ServiceBus.*"));
+        }
+        return builder;
+    }
+}

@@ -1,0 +1,26 @@
+using Azure.Messaging.ServiceBus;
+using Microsoft.Azure.Functions.Worker;
+using Orderly.Contracts;
+using Orderly.Functions.Shell;
+
+namespace Orderly.Shipping.Functions;
+
+/// <summary>The queue the shipping context reads commands from.</summary>
+public sealed record ShippingEntities(string CommandsQueue);
+
+/// <summary>The shipping commands queue and the outbox relay that sends the replies; the consumer pipeline settles each message.</summary>
+public sealed class ShippingMessages(ServiceBusConsumer consumer, ShippingEntities entities, OutboxChangeFeed outbox)
+{
+    [Function("ShippingCommands")]
+    public Task ShippingCommands(
+        [ServiceBusTrigger(Destinations.ShippingCommands, Connection = "ServiceBusConnection", AutoCompleteMessages = false)] ServiceBusReceivedMessage message,
+        ServiceBusMessageActions actions, CancellationToken ct) =>
+        consumer.ProcessAsync(entities.CommandsQueue, message, actions, ct);
+
+    [Function("ShippingOutboxRelay")]
+    public Task ShippingOutboxRelay(
+        [CosmosDBTrigger("%ORDERLY_COSMOS_DATABASE%", ShippingModule.Name, Connection = "CosmosDBConnection", LeaseContainerName = "leases",
+            LeaseContainerPrefix = "shipping-", StartFromBeginning = true)] IReadOnlyList<ChangedDocument> changes,
+        CancellationToken ct) =>
+        outbox.RelayAsync(changes, ct);
+}

@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Orderly.Shipping.Domain;
+using Orderly.Storage;
+
+namespace Orderly.Shipping.Http;
+
+/// <summary>A shipment as the read API shows it.</summary>
+public sealed record ShipmentView(string? ShipmentId, string OrderId, ShipmentStatus Status, string? TrackingNumber, string? Country,
+    string? RejectionReason, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    public static ShipmentView Of(Shipment s) =>
+        new(s.ShipmentId, s.OrderId, s.Status, s.TrackingNumber, s.Address?.Country, s.RejectionReason, s.CreatedAt, s.UpdatedAt);
+}
+
+/// <summary>The shipping read API; each route is one method, called by the local host and the Function App alike.</summary>
+public static class ShippingEndpoints
+{
+    public const int MaxOrderIdLength = 128;
+
+    /// <summary><c>GET /api/shipments?orderId=…</c>: the order's shipments (none, or one), 400 naming <c>orderId</c> when it is missing.</summary>
+    public static async Task<IResult> GetShipments(HttpRequest request, string? orderId, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(orderId) || orderId.Length > MaxOrderIdLength || orderId.Any(char.IsControl))
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["orderId"] = [$"orderId is required: 1–{MaxOrderIdLength} characters."] },
+                title: "The request has invalid fields.");
+        var store = request.HttpContext.RequestServices.GetRequiredKeyedService<IDocumentStore>(ShippingModule.Name);
+        var docs = await store.QueryAsync(orderId, Shipment.Kind, cancellationToken);
+        return TypedResults.Ok(docs.Select(d => ShipmentView.Of(d.As<Shipment>())).ToList());
+    }
+}

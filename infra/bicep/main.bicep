@@ -1,0 +1,215 @@
+// Orderly in Azure: one resource group holding Cosmos DB (serverless), Service Bus (Standard), storage, monitoring,
+// and a Flex Consumption Function App per context, each with its own user-assigned identity whose roles reach only
+// its own entities and container. No keys anywhere: local auth is off on Cosmos DB, Service Bus and storage.
+// `azd up` deploys this (azure.yaml); `node infra/check-bicep.mjs` checks its syntax on machines without the Bicep CLI.
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('azd environment name; names and tags every resource.')
+param environmentName string
+
+@minLength(1)
+@description('Azure region for every resource.')
+param location string
+
+@description('Object id of the person running azd; gets data access for dead-letter triage and debugging. Empty in CI.')
+param principalId string = ''
+
+var tags = { 'azd-env-name': environmentName }
+var token = toLower(uniqueString(subscription().id, environmentName, location))
+var databaseName = 'orderly'
+
+// Every app, what it consumes and what it sends: the single source of its role assignments and its settings.
+// receiveQueues/receiveSubscriptions: what its Service Bus triggers read (Data Receiver; queues also Data Sender, for
+// the scheduled backoff copy a retry sends to the queue it came from). sendQueues/sendTopics: where its outbox relay
+// sends (Data Sender). container: its own Cosmos DB container (plus the shared `leases` container for its change feed).
+// settings: app settings only that app needs (never a secret).
+// maximumInstanceCount: Flex scales a Service Bus burst faster than the store downstream can absorb it
+// (azure-functions-host #10523), so each app is capped; the saga, which fans out to every base service, is capped lowest.
+var apps = [
+  {
+    name: 'orders'
+    container: 'orders'
+    maximumInstanceCount: 10
+    receiveQueues: [ 'orders-commands' ]
+    receiveSubscriptions: [ 'orders-events/orders-read-model' ]
+    sendQueues: [ 'checkout-replies' ]
+    sendTopics: [ 'orders-events' ]
+    settings: {}
+  }
+  {
+    name: 'inventory'
+    container: 'inventory'
+    maximumInstanceCount: 10
+    receiveQueues: [ 'inventory-commands' ]
+    receiveSubscriptions: [ 'inventory-events/inventory-availability' ]
+    sendQueues: [ 'checkout-replies' ]
+    sendTopics: [ 'inventory-events' ]
+    settings: {}
+  }
+  {
+    name: 'payments'
+    container: 'payments'
+    maximumInstanceCount: 10
+    receiveQueues: [ 'payments-commands' ]
+    receiveSubscriptions: []
+    sendQueues: [ 'checkout-replies' ]
+    sendTopics: []
+    settings: {}
+  }
+  {
+    name: 'shipping'
+    container: 'shipping'
+    maximumInstanceCount: 10
+    receiveQueues: [ 'shipping-commands' ]
+    receiveSubscriptions: []
+    sendQueues: [ 'checkout-replies' ]
+    sendTopics: []
+    settings: {}
+  }
+  {
+    name: 'notifications'
+    container: 'notifications'
+    maximumInstanceCount: 5
+    receiveQueues: []
+    receiveSubscriptions: [ 'orders-events/notifications' ]
+    sendQueues: []
+    sendTopics: []
+    settings: {}
+  }
+  {
+    name: 'checkout'
+    container: 'checkout'
+    maximumInstanceCount: 5
+    receiveQueues: [ 'checkout-replies' ]
+    receiveSubscriptions: [ 'orders-events/checkout' ]
+    sendQueues: [ 'inventory-commands', 'payments-commands', 'shipping-commands', 'orders-commands' ]
+    sendTopics: []
+    // host.json: "hubName": "%TASKHUB_NAME%" (Durable Functions on the Azure Storage backend, in the shared account).
+    settings: { TASKHUB_NAME: 'orderlycheckout' }
+  }
+]
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: 'rg-orderly-${environmentName}'
+  location: location
+  tags: tags
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    logAnalyticsName: 'log-${token}'
+    appInsightsName: 'appi-${token}'
+  }
+}
+
+module cosmos 'modules/cosmos.bicep' = {
+  name: 'cosmos'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    accountName: 'cosmos-${token}'
+    databaseName: databaseName
+    containers: [for app in apps: app.container]
+  }
+}
+
+module serviceBus 'modules/servicebus.bicep' = {
+  name: 'servicebus'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    namespaceName: 'sb-${token}'
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    accountName: 'st${token}'
+    deploymentContainers: [for app in apps: 'deploy-${app.name}']
+  }
+}
+
+module functionApps 'modules/function-app.bicep' = [for app in apps: {
+  name: 'app-${app.name}'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    serviceName: app.name
+    appName: 'func-${app.name}-${token}'
+    planName: 'plan-${app.name}-${token}'
+    identityName: 'id-${app.name}-${token}'
+    maximumInstanceCount: app.maximumInstanceCount
+    storageAccountName: storage.outputs.name
+    deploymentContainerName: 'deploy-${app.name}'
+    appInsightsName: monitoring.outputs.appInsightsName
+    serviceBusNamespaceName: serviceBus.outputs.name
+    cosmosEndpoint: cosmos.outputs.endpoint
+    cosmosDatabaseName: databaseName
+    additionalSettings: app.settings
+  }
+}]
+
+module serviceBusAccess 'modules/servicebus-access.bicep' = [for (app, i) in apps: {
+  name: 'sb-access-${app.name}'
+  scope: rg
+  params: {
+    namespaceName: serviceBus.outputs.name
+    principalId: functionApps[i].outputs.principalId
+    receiveQueues: app.receiveQueues
+    receiveSubscriptions: app.receiveSubscriptions
+    sendQueues: app.sendQueues
+    sendTopics: app.sendTopics
+  }
+}]
+
+module cosmosAccess 'modules/cosmos-access.bicep' = [for (app, i) in apps: {
+  name: 'cosmos-access-${app.name}'
+  scope: rg
+  params: {
+    accountName: cosmos.outputs.name
+    databaseName: databaseName
+    principalId: functionApps[i].outputs.principalId
+    containers: [ app.container, 'leases' ]
+  }
+}]
+
+// The developer running azd may triage dead letters and read data; never granted in CI (principalId empty).
+module developerAccess 'modules/developer-access.bicep' = if (!empty(principalId)) {
+  name: 'developer-access'
+  scope: rg
+  params: {
+    principalId: principalId
+    serviceBusNamespaceName: serviceBus.outputs.name
+    cosmosAccountName: cosmos.outputs.name
+  }
+}
+
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    serviceBusNamespaceName: serviceBus.outputs.name
+    appInsightsName: monitoring.outputs.appInsightsName
+  }
+}
+
+output AZURE_LOCATION string = location
+output AZURE_RESOURCE_GROUP string = rg.name
+output SERVICEBUS_NAMESPACE string = serviceBus.outputs.name
+output COSMOS_ENDPOINT string = cosmos.outputs.endpoint
+output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.appInsightsName

@@ -1,0 +1,89 @@
+// One app's Service Bus roles, each scoped to a single queue, topic or subscription, never to the namespace.
+// Receiver on what its triggers read; Sender on the queues it reads too (a retry schedules a backoff copy back onto
+// the same queue), and on the queues and topics its outbox relay sends to.
+param namespaceName string
+param principalId string
+@description('Queues the app reads.')
+param receiveQueues string[]
+@description('Subscriptions the app reads, as topic/subscription.')
+param receiveSubscriptions string[]
+@description('Queues the app sends commands or replies to.')
+param sendQueues string[]
+@description('Topics the app publishes events to.')
+param sendTopics string[]
+
+var dataReceiver = '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0'
+var dataSender = '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39'
+
+resource namespace 'Microsoft.ServiceBus/namespaces@2024-01-01' existing = {
+  name: namespaceName
+}
+
+resource readQueues 'Microsoft.ServiceBus/namespaces/queues@2024-01-01' existing = [for name in receiveQueues: {
+  parent: namespace
+  name: name
+}]
+
+resource readSubscriptions 'Microsoft.ServiceBus/namespaces/topics/subscriptions@2024-01-01' existing = [for path in receiveSubscriptions: {
+  name: '${namespaceName}/${split(path, '/')[0]}/${split(path, '/')[1]}'
+}]
+
+resource targetQueues 'Microsoft.ServiceBus/namespaces/queues@2024-01-01' existing = [for name in sendQueues: {
+  parent: namespace
+  name: name
+}]
+
+resource targetTopics 'Microsoft.ServiceBus/namespaces/topics@2024-01-01' existing = [for name in sendTopics: {
+  parent: namespace
+  name: name
+}]
+
+resource receiveFromQueue 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for (name, i) in receiveQueues: {
+  name: guid(readQueues[i].id, principalId, dataReceiver)
+  scope: readQueues[i]
+  properties: {
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', dataReceiver)
+  }
+}]
+
+resource retryToQueue 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for (name, i) in receiveQueues: {
+  name: guid(readQueues[i].id, principalId, dataSender)
+  scope: readQueues[i]
+  properties: {
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', dataSender)
+  }
+}]
+
+resource receiveFromSubscription 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for (path, i) in receiveSubscriptions: {
+  name: guid(readSubscriptions[i].id, principalId, dataReceiver)
+  scope: readSubscriptions[i]
+  properties: {
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', dataReceiver)
+  }
+}]
+
+resource sendToQueue 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for (name, i) in sendQueues: {
+  name: guid(targetQueues[i].id, principalId, dataSender)
+  scope: targetQueues[i]
+  properties: {
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', dataSender)
+  }
+}]
+
+resource sendToTopic 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for (name, i) in sendTopics: {
+  name: guid(targetTopics[i].id, principalId, dataSender)
+  scope: targetTopics[i]
+  properties: {
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', dataSender)
+  }
+}]

@@ -1,0 +1,74 @@
+// Service Bus Standard (duplicate detection and topics need Standard or above), keys disabled. The entity names are
+// those of shared-contracts Destinations.cs; Orderly.Infrastructure.Tests fails if the two drift apart.
+param location string
+param tags object
+param namespaceName string
+
+// Deliveries before the broker dead-letters a message. The consumer pipeline dead-letters malformed messages at once
+// and schedules backoff copies for transient failures, so this bounds only crashes and lock losses.
+var maxDeliveryCount = 10
+// Long enough for one handler run (a Cosmos batch and a few reads); the Functions host renews locks up to
+// maxAutoLockRenewalDuration (host.json) for slower runs.
+var lockDuration = 'PT1M'
+// MessageId = outbox record id, so a relay that publishes a record twice within this window is deduplicated.
+var duplicateWindow = 'PT10M'
+var messageTtl = 'P14D'
+
+var queues = [ 'orders-commands', 'inventory-commands', 'payments-commands', 'shipping-commands', 'checkout-replies' ]
+var topics = [
+  { name: 'orders-events', subscriptions: [ 'checkout', 'orders-read-model', 'notifications' ] }
+  { name: 'inventory-events', subscriptions: [ 'inventory-availability' ] }
+]
+var subscriptions = flatten(map(topics, t => map(t.subscriptions, s => { topic: t.name, name: s })))
+
+resource namespace 'Microsoft.ServiceBus/namespaces@2024-01-01' = {
+  name: namespaceName
+  location: location
+  tags: tags
+  sku: { name: 'Standard', tier: 'Standard' }
+  properties: {
+    disableLocalAuth: true
+    minimumTlsVersion: '1.2'
+  }
+}
+
+resource queueResources 'Microsoft.ServiceBus/namespaces/queues@2024-01-01' = [for name in queues: {
+  parent: namespace
+  name: name
+  properties: {
+    maxDeliveryCount: maxDeliveryCount
+    lockDuration: lockDuration
+    deadLetteringOnMessageExpiration: true
+    requiresDuplicateDetection: true
+    duplicateDetectionHistoryTimeWindow: duplicateWindow
+    defaultMessageTimeToLive: messageTtl
+    requiresSession: false
+  }
+}]
+
+resource topicResources 'Microsoft.ServiceBus/namespaces/topics@2024-01-01' = [for topic in topics: {
+  parent: namespace
+  name: topic.name
+  properties: {
+    requiresDuplicateDetection: true
+    duplicateDetectionHistoryTimeWindow: duplicateWindow
+    defaultMessageTimeToLive: messageTtl
+  }
+}]
+
+resource subscriptionResources 'Microsoft.ServiceBus/namespaces/topics/subscriptions@2024-01-01' = [for sub in subscriptions: {
+  name: '${namespaceName}/${sub.topic}/${sub.name}'
+  properties: {
+    maxDeliveryCount: maxDeliveryCount
+    lockDuration: lockDuration
+    deadLetteringOnMessageExpiration: true
+    deadLetteringOnFilterEvaluationExceptions: true
+    defaultMessageTimeToLive: messageTtl
+    requiresSession: false
+  }
+  dependsOn: [ topicResources ]
+}]
+
+output name string = namespace.name
+output id string = namespace.id
+output queues string[] = queues

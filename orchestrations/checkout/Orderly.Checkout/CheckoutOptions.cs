@@ -1,0 +1,42 @@
+using Orderly.Checkout.Saga;
+using Orderly.Contracts;
+
+namespace Orderly.Checkout;
+
+/// <summary>The checkout's settings (section <c>Checkout</c>; env <c>Checkout__StepTimeout</c> etc.).</summary>
+public sealed class CheckoutOptions
+{
+    public const string Section = "Checkout";
+
+    /// <summary>How long a step waits for its reply before the saga gives up on it.</summary>
+    public TimeSpan StepTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Attempts to send a command (the send itself, not the wait for its reply).</summary>
+    public int SendAttempts { get; set; } = 5;
+
+    /// <summary>First wait between send attempts; doubles each time.</summary>
+    public TimeSpan SendRetryInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Attempts of each compensation (and of the steps after the capture, which can only go forward).</summary>
+    public int CompensationAttempts { get; set; } = 5;
+
+    /// <summary>First wait between compensation attempts; doubles each time.</summary>
+    public TimeSpan CompensationBackoff { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The queues of the base services: the checkout knows them by name only.</summary>
+    public CheckoutQueues Queues { get; set; } = new();
+
+    /// <summary>The settings a saga instance is started with: fixed in its input, so a config change never alters a running saga's replay.</summary>
+    public CheckoutSettings ToSettings() => new(StepTimeout, SendAttempts, SendRetryInterval, CompensationAttempts, CompensationBackoff,
+        new CheckoutQueueNames(Queues.InventoryCommands, Queues.PaymentsCommands, Queues.ShippingCommands, Queues.OrdersCommands, Queues.Replies));
+}
+
+/// <summary>Queue names (<c>Checkout:Queues:*</c>), defaulting to <see cref="Destinations"/>.</summary>
+public sealed class CheckoutQueues
+{
+    public string InventoryCommands { get; set; } = Destinations.InventoryCommands;
+    public string PaymentsCommands { get; set; } = Destinations.PaymentsCommands;
+    public string ShippingCommands { get; set; } = Destinations.ShippingCommands;
+    public string OrdersCommands { get; set; } = Destinations.OrdersCommands;
+    public string Replies { get; set; } = Destinations.CheckoutReplies;
+}

@@ -1,0 +1,313 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Orderly.Contracts;
+using Orderly.Contracts.Inventory;
+using Orderly.Contracts.Orders;
+using Orderly.Contracts.Payments;
+using Orderly.Contracts.Shipping;
+using Orderly.Orchestrations;
+
+namespace Orderly.Checkout.Saga;
+
+/// <summary>
+/// The checkout saga (ORDERLY.md "The checkout saga"), written once against <see cref="SagaContext"/>: it runs on Durable
+/// Functions and on the embedded runner alike. Deterministic: time, ids and I/O come only through the context.
+/// </summary>
+/// <remarks>
+/// Reserve, authorize and ship can be undone; the capture is the pivot; committing the stock and confirming the order after
+/// it can only go forward, so they are retried like compensations and a lasting failure there also needs attention.
+/// </remarks>
+public sealed class CheckoutSaga
+{
+    /// <summary>The saga's (orchestrator's) name.</summary>
+    public const string Name = "CheckoutSaga";
+
+    /// <summary>The event id of the alert logged when a saga ends Failed.</summary>
+    public static readonly EventId SagaFailedEvent = new(5100, "CheckoutSagaFailed");
+
+    private readonly SagaContext _ctx;
+    private readonly CheckoutInput _input;
+    private readonly CheckoutSettings _settings;
+    private readonly ILogger _log;
+    private readonly CheckoutStatus _status;
+    private readonly Stack<PendingCompensation> _compensations = new();
+    private string _lastCause;
+
+    private CheckoutSaga(SagaContext ctx, CheckoutInput input)
+    {
+        _ctx = ctx;
+        _input = input;
+        _settings = input.Settings;
+        _log = ctx.CreateReplaySafeLogger<CheckoutSaga>();
+        _status = new CheckoutStatus { OrderId = input.OrderId };
+        _lastCause = input.OrderPlacedMessageId;
+    }
+
+    /// <summary>Runs the checkout of one order to its end and returns its final status.</summary>
+    public static Task<CheckoutStatus> RunAsync(SagaContext context, CheckoutInput input) => new CheckoutSaga(context, input).RunAsync();
+
+    private async Task<CheckoutStatus> RunAsync()
+    {
+        var orderId = _input.OrderId;
+        Publish();
+
+        // 1. Reserve: the unit prices the inventory answers with fix the total.
+        var reserve = await StepAsync("ReserveStock", _settings.Queues.Inventory, new ReserveStock(orderId, _input.Items));
+        Money total;
+        switch (reserve.Reply)
+        {
+            case StockReserved r:
+                Succeeded(reserve.Record, $"total {r.Total.Amount} {r.Total.Currency}");
+                _compensations.Push(new("ReleaseStock", "ReserveStock", _settings.Queues.Inventory, new ReleaseStock(orderId), null));
+                total = r.Total;
+                break;
+            case StockReservationRejected r:
+                Rejected(reserve.Record, $"{r.Reason}: {string.Join(", ", r.Skus)}");
+                return await AbortAsync("out-of-stock");
+            default:
+                Unanswered(reserve);
+                // A timed-out reservation may still land: release it (inventory leaves a tombstone, so a late one is refused).
+                _compensations.Push(new("ReleaseStock", "ReserveStock", _settings.Queues.Inventory, new ReleaseStock(orderId), null));
+                return await AbortAsync(reserve.FailureReason);
+        }
+
+        // 2. Authorize the total.
+        var authorize = await StepAsync("AuthorizePayment", _settings.Queues.Payments, new AuthorizePayment(orderId, total, _input.PaymentToken));
+        string paymentId;
+        switch (authorize.Reply)
+        {
+            case PaymentAuthorized a:
+                Succeeded(authorize.Record, $"payment {a.PaymentId}");
+                _compensations.Push(new("VoidPayment", "AuthorizePayment", _settings.Queues.Payments, new VoidPayment(orderId), a.PaymentId));
+                paymentId = a.PaymentId;
+                break;
+            case PaymentDeclined d:
+                Rejected(authorize.Record, d.Reason);
+                return await AbortAsync("payment-declined");
+            default:
+                Unanswered(authorize);
+                _compensations.Push(new("VoidPayment", "AuthorizePayment", _settings.Queues.Payments, new VoidPayment(orderId), null));
+                return await AbortAsync(authorize.FailureReason);
+        }
+
+        // 3. Ship.
+        var ship = await StepAsync("CreateShipment", _settings.Queues.Shipping, new CreateShipment(orderId, _input.ShippingAddress, _input.Items));
+        switch (ship.Reply)
+        {
+            case ShipmentCreated s:
+                Succeeded(ship.Record, $"shipment {s.ShipmentId}, tracking {s.TrackingNumber}");
+                _compensations.Push(new("CancelShipment", "CreateShipment", _settings.Queues.Shipping, new CancelShipment(orderId), s.ShipmentId));
+                break;
+            case ShipmentRejected r:
+                Rejected(ship.Record, r.Reason);
+                return await AbortAsync("shipping-unavailable");
+            default:
+                Unanswered(ship);
+                _compensations.Push(new("CancelShipment", "CreateShipment", _settings.Queues.Shipping, new CancelShipment(orderId), null));
+                return await AbortAsync(ship.FailureReason);
+        }
+
+        // 4. Capture: the pivot. Before it everything is undone; after it everything goes forward.
+        var capture = await StepAsync("CapturePayment", _settings.Queues.Payments, new CapturePayment(orderId, paymentId));
+        switch (capture.Reply)
+        {
+            case PaymentCaptured c:
+                Succeeded(capture.Record, $"captured {c.Amount.Amount} {c.Amount.Currency}");
+                break;
+            case PaymentCaptureFailed f:
+                Rejected(capture.Record, f.Reason);
+                return await AbortAsync("payment-capture-failed");
+            default:
+                Unanswered(capture);
+                return await AbortAsync(capture.FailureReason);
+        }
+
+        // 5-6. Forward only: retried until done; a lasting failure needs a person, not a compensation.
+        var stuck = new List<string>();
+        if (!await ForwardAsync("CommitStock", _settings.Queues.Inventory, new CommitStock(orderId), typeof(StockCommitted)))
+            stuck.Add("CommitStock");
+        if (!await ForwardAsync("ConfirmOrder", _settings.Queues.Orders, new ConfirmOrder(orderId, total), typeof(OrderConfirmed)))
+            stuck.Add("ConfirmOrder");
+
+        _status.CurrentStep = null;
+        if (stuck.Count > 0) return Fail(stuck);
+        _status.Status = CheckoutStatus.Completed;
+        Publish();
+        _log.LogInformation("Checkout of order {OrderId} completed", orderId);
+        return _status;
+    }
+
+    /// <summary>Compensates the steps done, newest first, then cancels the order with <paramref name="reason"/>.</summary>
+    private async Task<CheckoutStatus> AbortAsync(string reason)
+    {
+        _status.CancellationReason = reason;
+        _log.LogWarning("Checkout of order {OrderId} is being compensated: {Reason}", _input.OrderId, reason);
+        var pending = _compensations.ToList(); // newest first
+        var records = pending.Select(c => new CompensationRecord { Name = c.Name, ForStep = c.ForStep, Reference = c.Reference }).ToList();
+        var cancel = new CompensationRecord { Name = "CancelOrder", ForStep = "PlaceOrder", Reference = reason };
+        _status.Compensations.AddRange(records);
+        _status.Compensations.Add(cancel);
+        Publish();
+
+        // Every compensation runs even when one before it failed: each one left undone is money or stock held for nothing.
+        var failed = new List<string>();
+        for (var i = 0; i < pending.Count; i++)
+        {
+            if (!await CompensateAsync(records[i], pending[i].Queue, pending[i].Command)) failed.Add(pending[i].Name);
+        }
+        if (!await CompensateAsync(cancel, _settings.Queues.Orders, new CancelOrder(_input.OrderId, reason))) failed.Add("CancelOrder");
+
+        _status.CurrentStep = null;
+        if (failed.Count > 0) return Fail(failed);
+        _status.Status = CheckoutStatus.Compensated;
+        Publish();
+        return _status;
+    }
+
+    private CheckoutStatus Fail(List<string> needsAttention)
+    {
+        _status.Status = CheckoutStatus.Failed;
+        _status.NeedsAttention = needsAttention;
+        Publish();
+        // The alert: never dropped, always with what a person must finish by hand.
+        _log.LogCritical(SagaFailedEvent, "ALERT checkout saga {OrderId} failed and needs attention: {NeedsAttention} still failing after retries",
+            _input.OrderId, string.Join(", ", needsAttention));
+        return _status;
+    }
+
+    private async Task<bool> CompensateAsync(CompensationRecord record, string queue, object command)
+    {
+        record.Status = CompensationRecord.Running;
+        record.StartedAt = Now;
+        _status.CurrentStep = record.Name;
+        var outcome = await RetryAsync(record.Name, queue, command, n => { record.Attempts = n; Publish(); });
+        record.FinishedAt = Now;
+        record.Status = outcome.Reply is not null ? CompensationRecord.Succeeded : CompensationRecord.Failed;
+        record.Detail = outcome.Reply is not null ? null : outcome.FailureDetail;
+        Publish();
+        return outcome.Reply is not null;
+    }
+
+    private async Task<bool> ForwardAsync(string name, string queue, object command, Type expectedReply)
+    {
+        var record = new StepRecord { Name = name, StartedAt = Now };
+        _status.Steps.Add(record);
+        _status.CurrentStep = name;
+        var outcome = await RetryAsync(name, queue, command, n => { record.Attempts = n; Publish(); });
+        record.FinishedAt = Now;
+        if (outcome.Reply?.GetType() == expectedReply)
+        {
+            record.Status = StepRecord.Succeeded;
+        }
+        else
+        {
+            record.Status = StepRecord.Failed;
+            record.Detail = outcome.Reply is null ? outcome.FailureDetail : $"unexpected reply {outcome.Reply.GetType().Name}";
+        }
+        Publish();
+        return record.Status == StepRecord.Succeeded;
+    }
+
+    /// <summary>Sends and waits, again after a durable backoff, until a reply comes or the attempts are spent.</summary>
+    private async Task<Exchange> RetryAsync(string name, string queue, object command, Action<int> onAttempt)
+    {
+        var policy = new StepRetryPolicy(Math.Max(1, _settings.CompensationAttempts), _settings.CompensationBackoff);
+        Exchange last = default;
+        for (var attempt = 1; attempt <= policy.MaxAttempts; attempt++)
+        {
+            if (attempt > 1) await _ctx.DelayAsync(policy.DelayBefore(attempt));
+            onAttempt(attempt);
+            last = await ExchangeAsync(name, queue, command, attempt);
+            if (last.Reply is not null) return last;
+        }
+        return last;
+    }
+
+    private async Task<StepOutcome> StepAsync(string name, string queue, object command)
+    {
+        var record = new StepRecord { Name = name, StartedAt = Now, Attempts = 1 };
+        _status.Steps.Add(record);
+        _status.CurrentStep = name;
+        Publish();
+        var exchange = await ExchangeAsync(name, queue, command, attempt: 1);
+        if (exchange.Reply is null)
+        {
+            record.Status = exchange.TimedOut ? StepRecord.TimedOut : StepRecord.Failed;
+            record.Detail = exchange.FailureDetail;
+            record.FinishedAt = Now;
+            Publish();
+        }
+        return new StepOutcome(record, exchange.Reply, exchange.TimedOut ? "timeout" : "step-failed");
+    }
+
+    /// <summary>One command and the wait for its reply: the event name is the command's message id (the reply's causation id).</summary>
+    private async Task<Exchange> ExchangeAsync(string name, string queue, object command, int attempt)
+    {
+        var messageId = CheckoutMessageIds.For(_input.OrderId, KebabCase(name), attempt);
+        var send = new CheckoutCommand(messageId, queue, MessageCatalog.For(command.GetType()).Name,
+            JsonSerializer.SerializeToElement(command, command.GetType(), MessageCatalog.JsonOptions),
+            _input.OrderId, _lastCause, _input.TraceParent, _settings.Queues.Replies);
+        try
+        {
+            await _ctx.CallStepAsync<string>(SendCheckoutCommand.Name, send,
+                new StepRetryPolicy(Math.Max(1, _settings.SendAttempts), _settings.SendRetryInterval));
+        }
+        catch (StepFailedException ex)
+        {
+            _log.LogError("Checkout of order {OrderId}: sending {Step} failed: {Error}", _input.OrderId, name, ex.ErrorMessage);
+            return new Exchange(null, false, $"send failed: {ex.ErrorMessage}");
+        }
+
+        var wait = await _ctx.WaitForEventAsync<Envelope>(messageId, _settings.StepTimeout);
+        if (wait.TimedOut || wait.Payload is null)
+        {
+            _log.LogWarning("Checkout of order {OrderId}: no reply to {Step} within {Timeout}", _input.OrderId, name, _settings.StepTimeout);
+            return new Exchange(null, true, $"no reply within {_settings.StepTimeout}");
+        }
+
+        _lastCause = wait.Payload.Id;
+        try
+        {
+            return new Exchange(EnvelopeJson.ReadData(wait.Payload), false, null);
+        }
+        catch (ContractViolationException ex)
+        {
+            // The pipeline validated the reply before raising it; this is a contract drift, reported as the step failing.
+            return new Exchange(null, false, $"unreadable reply: {ex.Reason}");
+        }
+    }
+
+    /// <summary>A step that timed out, failed to send, or got a reply it cannot take.</summary>
+    private void Unanswered(StepOutcome outcome)
+    {
+        if (outcome.Reply is not null) Finish(outcome.Record, StepRecord.Failed, $"unexpected reply {outcome.Reply.GetType().Name}");
+    }
+
+    private void Succeeded(StepRecord record, string detail) => Finish(record, StepRecord.Succeeded, detail);
+
+    private void Rejected(StepRecord record, string detail) => Finish(record, StepRecord.Rejected, detail);
+
+    private void Finish(StepRecord record, string status, string detail)
+    {
+        if (record.Status == StepRecord.Running)
+        {
+            record.Status = status;
+            record.Detail = detail;
+            record.FinishedAt = Now;
+        }
+        Publish();
+    }
+
+    private DateTimeOffset Now => new(DateTime.SpecifyKind(_ctx.CurrentUtcDateTime, DateTimeKind.Utc));
+
+    private void Publish() => _ctx.SetCustomStatus(_status);
+
+    private static string KebabCase(string name) =>
+        string.Concat(name.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "-" : "") + char.ToLowerInvariant(c) : c.ToString()));
+
+    private sealed record PendingCompensation(string Name, string ForStep, string Queue, object Command, string? Reference);
+
+    private readonly record struct Exchange(object? Reply, bool TimedOut, string? FailureDetail);
+
+    private sealed record StepOutcome(StepRecord Record, object? Reply, string FailureReason);
+}

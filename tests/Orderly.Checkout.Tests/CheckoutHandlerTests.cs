@@ -1,0 +1,90 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Orderly.Checkout.Handlers;
+using Orderly.Checkout.Saga;
+using Orderly.ConsumerPipeline;
+using Orderly.Contracts;
+using Orderly.Contracts.Inventory;
+using Orderly.Contracts.Orders;
+using Orderly.Messaging;
+using Orderly.Orchestrations;
+using Orderly.Storage;
+
+namespace Orderly.Checkout.Tests;
+
+public sealed class CheckoutHandlerTests
+{
+    private sealed class RecordingSagas : ISagaEventRaiser, ISagaStarter
+    {
+        public List<(string Instance, string Event, object Payload)> Raised { get; } = [];
+        public List<(string Name, string Instance, object Input)> Started { get; } = [];
+
+        public Task RaiseEventAsync(string instanceId, string eventName, object payload, CancellationToken cancellationToken = default)
+        {
+            Raised.Add((instanceId, eventName, payload));
+            return Task.CompletedTask;
+        }
+
+        public Task<bool> StartIfNotExistsAsync(string name, string instanceId, object input, CancellationToken cancellationToken = default)
+        {
+            Started.Add((name, instanceId, input));
+            return Task.FromResult(true);
+        }
+    }
+
+    private static MessageContext ContextFor(Envelope e) =>
+        new(e, null!, new WriteBatch("order-1"), new EnvelopeFactory(CheckoutModule.Source, TimeProvider.System), NullLogger.Instance);
+
+    private static Envelope Reply(object reply, string? causation, string correlation = "order-1") =>
+        EnvelopeJson.Create(reply, "r-1", "/orderly/inventory", DateTimeOffset.UnixEpoch, correlation, causationId: causation);
+
+    [Fact]
+    public async Task A_reply_raises_the_event_named_by_its_causation_id_on_the_order_s_saga_with_the_envelope()
+    {
+        var sagas = new RecordingSagas();
+        var reply = Reply(new StockCommitted("order-1"), "checkout-order-1-commit-stock-1");
+
+        await new StockCommittedHandler(sagas).HandleAsync(new StockCommitted("order-1"), ContextFor(reply), CancellationToken.None);
+
+        var raised = Assert.Single(sagas.Raised);
+        Assert.Equal(("order-1", "checkout-order-1-commit-stock-1"), (raised.Instance, raised.Event));
+        Assert.Same(reply, raised.Payload);
+    }
+
+    [Fact]
+    public async Task A_reply_without_causation_id_is_dead_lettered_not_retried()
+    {
+        var sagas = new RecordingSagas();
+        var ex = await Assert.ThrowsAsync<PermanentFailureException>(() =>
+            new StockCommittedHandler(sagas).HandleAsync(new StockCommitted("order-1"), ContextFor(Reply(new StockCommitted("order-1"), null)), CancellationToken.None));
+
+        Assert.Equal(ContractViolationReason.InvalidData, ex.Reason);
+        Assert.Empty(sagas.Raised);
+    }
+
+    [Fact]
+    public async Task A_reply_correlated_with_another_order_is_dead_lettered()
+    {
+        var sagas = new RecordingSagas();
+        await Assert.ThrowsAsync<PermanentFailureException>(() =>
+            new StockCommittedHandler(sagas).HandleAsync(new StockCommitted("order-1"), ContextFor(Reply(new StockCommitted("order-1"), "x", "order-2")), CancellationToken.None));
+        Assert.Empty(sagas.Raised);
+    }
+
+    [Fact]
+    public async Task OrderPlaced_starts_the_checkout_under_the_order_id_with_the_configured_settings()
+    {
+        var sagas = new RecordingSagas();
+        var options = Options.Create(new CheckoutOptions { StepTimeout = TimeSpan.FromSeconds(7) });
+        var placed = new OrderPlaced("order-1", "cust-1", [new OrderLine("SKU-1", 1)], new ShippingAddress("A", "B", "C", "D", "FR"), "tok", DateTimeOffset.UnixEpoch);
+        var envelope = EnvelopeJson.Create(placed, "placed-9", "/orderly/orders", DateTimeOffset.UnixEpoch, "order-1", traceParent: "00-abc-def-01");
+
+        await new OrderPlacedHandler(sagas, options).HandleAsync(placed, ContextFor(envelope), CancellationToken.None);
+
+        var started = Assert.Single(sagas.Started);
+        Assert.Equal((CheckoutSaga.Name, "order-1"), (started.Name, started.Instance));
+        var input = Assert.IsType<CheckoutInput>(started.Input);
+        Assert.Equal(("placed-9", "00-abc-def-01", TimeSpan.FromSeconds(7)), (input.OrderPlacedMessageId, input.TraceParent, input.Settings.StepTimeout));
+        Assert.Equal(Destinations.InventoryCommands, input.Settings.Queues.Inventory);
+    }
+}

@@ -1,0 +1,100 @@
+namespace Orderly.EndToEnd.Tests;
+
+/// <summary>Orders that go through: the customer is charged the catalogue price, the goods ship, the stock moves.</summary>
+public sealed class CheckoutTests : ShopTest
+{
+    [Fact]
+    public async Task A_paid_order_is_confirmed_charged_shipped_and_taken_from_stock()
+    {
+        var shirt = ShopApi.NewSku("shirt");
+        var mug = ShopApi.NewSku("mug");
+        await Shop.CreateProductAsync(shirt, 19.99m, stock: 10);
+        await Shop.CreateProductAsync(mug, 7.25m, stock: 5);
+        var customer = ShopApi.NewCustomer();
+
+        var orderId = await Shop.PlaceOrderAsync(ShopApi.Order(customer, [(shirt, 2), (mug, 3)]));
+        var order = await Shop.WaitForOutcomeAsync(orderId);
+
+        Assert.Equal("Confirmed", order.Str("status"));
+        Assert.Equal(customer, order.Str("customerId"));
+        var total = order.Prop("total")!.Value;
+        Assert.Equal(2 * 19.99m + 3 * 7.25m, total.Dec("amount"));
+        Assert.Equal("EUR", total.Str("currency"));
+
+        var payments = await Shop.PaymentsOfAsync(orderId);
+        var payment = Assert.Single(payments);
+        Assert.Equal("captured", payment.StatusOf());
+
+        Assert.Single(await Shop.ShipmentsOfAsync(orderId));
+
+        Assert.Equal(new Product(OnHand: 8, Reserved: 0, Available: 8), await Shop.GetProductAsync(shirt));
+        Assert.Equal(new Product(OnHand: 2, Reserved: 0, Available: 2), await Shop.GetProductAsync(mug));
+
+        // Read models are fed by events: they catch up shortly after the order is confirmed.
+        Assert.True(await Eventually.TrueAsync(async () =>
+            (await Shop.NotificationsOfAsync(customer)).Any(n => n.ToString().Contains(orderId, StringComparison.Ordinal)), TimeSpan.FromSeconds(15)),
+            "no notification recorded for the confirmed order");
+        Assert.True(await Eventually.TrueAsync(async () =>
+            (await Shop.GetListAsync($"api/customers/{customer}/orders")).Any(o => o.Str("orderId") == orderId && o.Str("status") == "Confirmed"),
+            TimeSpan.FromSeconds(15)), "the customer's order list does not show the confirmed order");
+    }
+
+    [Fact]
+    public async Task A_customers_orders_are_listed_newest_first()
+    {
+        var sku = ShopApi.NewSku("list");
+        await Shop.CreateProductAsync(sku, 1m, stock: 10);
+        var customer = ShopApi.NewCustomer();
+        var first = await Shop.PlaceOrderAsync(ShopApi.Order(customer, [(sku, 1)]));
+        await Shop.WaitForOutcomeAsync(first);
+        var second = await Shop.PlaceOrderAsync(ShopApi.Order(customer, [(sku, 2)]));
+        await Shop.WaitForOutcomeAsync(second);
+
+        IReadOnlyList<string?> ids = [];
+        Assert.True(await Eventually.TrueAsync(async () =>
+        {
+            ids = (await Shop.GetListAsync($"api/customers/{customer}/orders")).Select(o => o.Str("orderId")).ToList();
+            return ids.Count == 2;
+        }, TimeSpan.FromSeconds(15)), $"list has {ids.Count} orders");
+        Assert.Equal([second, first], ids);
+    }
+
+    [Fact]
+    public async Task A_flaky_payment_provider_is_retried_and_the_order_confirmed()
+    {
+        var sku = ShopApi.NewSku("flaky");
+        await Shop.CreateProductAsync(sku, 5m, stock: 3);
+
+        var orderId = await Shop.PlaceOrderAsync(ShopApi.Order(ShopApi.NewCustomer(), [(sku, 1)], paymentToken: "tok_flaky_" + Guid.NewGuid().ToString("N")[..6]));
+        var order = await Shop.WaitForOutcomeAsync(orderId);
+
+        Assert.Equal("Confirmed", order.Str("status"));
+        Assert.Equal("captured", Assert.Single(await Shop.PaymentsOfAsync(orderId)).StatusOf());
+        Assert.Equal(new Product(2, 0, 2), await Shop.GetProductAsync(sku));
+    }
+
+    [Fact]
+    public async Task The_checkout_status_shows_every_step_of_a_completed_saga()
+    {
+        var sku = ShopApi.NewSku("saga");
+        await Shop.CreateProductAsync(sku, 3m, stock: 2);
+        var orderId = await Shop.PlaceOrderAsync(ShopApi.Order(ShopApi.NewCustomer(), [(sku, 1)]));
+        await Shop.WaitForOutcomeAsync(orderId);
+
+        var saga = await Shop.WaitForSagaEndAsync(orderId);
+
+        Assert.Equal(orderId, saga.Str("orderId"));
+        Assert.Equal("Completed", saga.Str("status"));
+        var steps = saga.Prop("steps")!.Value.Items();
+        Assert.True(steps.Count >= 6, $"expected the six checkout steps, got {saga}");
+        Assert.Empty(saga.Prop("compensations")!.Value.Items());
+    }
+
+    [Fact]
+    public async Task An_unknown_order_is_a_404_problem()
+    {
+        using var response = await Shop.Http.GetAsync($"api/orders/{Guid.NewGuid():N}");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+}

@@ -1,0 +1,202 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Reflection;
+using System.Text;
+
+namespace Orderly.EndToEnd.Tests;
+
+/// <summary>
+/// The shop under test: the URL in <c>ORDERLY_BASE_URL</c> when set, otherwise the built local host started as a child
+/// process on a free port, with a temporary data folder and a short checkout step timeout.
+/// </summary>
+public sealed class ShopHost : IAsyncDisposable
+{
+    /// <summary>How long a checkout step waits for its reply in the host the tests start (tok_timeout orders need it short).</summary>
+    public const string StepTimeout = "00:00:03";
+
+    private readonly StringBuilder _output = new();
+    private readonly string? _dll;
+    private readonly string? _dataPath;
+    private Process? _process;
+
+    private readonly IReadOnlyDictionary<string, string> _environment;
+
+    private ShopHost(Uri baseUrl, string? dll, string? dataPath, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        _environment = environment ?? new Dictionary<string, string>();
+        BaseUrl = baseUrl;
+        _dll = dll;
+        _dataPath = dataPath;
+        Client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public Uri BaseUrl { get; }
+
+    public HttpClient Client { get; }
+
+    /// <summary>True when the tests started the host themselves (so they may kill and restart it).</summary>
+    public bool OwnsProcess => _dll is not null;
+
+    /// <summary>The last lines the host printed (for failure messages).</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output) return _output.Length > 8000 ? _output.ToString(_output.Length - 8000, 8000) : _output.ToString();
+        }
+    }
+
+    /// <summary>Connects to <c>ORDERLY_BASE_URL</c>, or starts a fresh local host.</summary>
+    public static Task<ShopHost> StartAsync() => StartAsync(null);
+
+    /// <summary>Starts a fresh local host with extra settings in its environment (never an external shop: it would not have them).</summary>
+    public static async Task<ShopHost> StartOwnAsync(IReadOnlyDictionary<string, string> environment)
+    {
+        var host = CreateOwn(environment);
+        host.Launch();
+        await host.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
+        return host;
+    }
+
+    private static async Task<ShopHost> StartAsync(IReadOnlyDictionary<string, string>? environment)
+    {
+        var external = Environment.GetEnvironmentVariable("ORDERLY_BASE_URL");
+        ShopHost host;
+        if (!string.IsNullOrWhiteSpace(external))
+        {
+            host = new ShopHost(new Uri(external.TrimEnd('/') + "/"), null, null);
+        }
+        else
+        {
+            host = CreateOwn(environment);
+            host.Launch();
+        }
+        await host.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
+        return host;
+    }
+
+    private static ShopHost CreateOwn(IReadOnlyDictionary<string, string>? environment)
+    {
+        var dll = typeof(ShopHost).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "LocalHostDll").Value!;
+        if (!File.Exists(dll)) throw new InvalidOperationException($"The local host is not built: {dll} is missing.");
+        var dataPath = Path.Combine(Path.GetTempPath(), "orderly-e2e-" + Guid.NewGuid().ToString("N")[..12]);
+        return new ShopHost(new Uri($"http://127.0.0.1:{FreePort()}/"), dll, dataPath, environment);
+    }
+
+    /// <summary>Kills the host at once (no clean shutdown: in-flight work is cut wherever it is), then starts it again on the same data.</summary>
+    public async Task CrashAndRestartAsync()
+    {
+        if (!OwnsProcess) throw new InvalidOperationException("Only a host the tests started can be killed.");
+        Kill();
+        Append("---- killed; restarting on the same data ----");
+        Launch();
+        await WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Kill();
+        Client.Dispose();
+        if (_dataPath is not null)
+        {
+            // The process is gone; the folder may still be briefly locked on some systems, which is harmless in a temp dir.
+            try { Directory.Delete(_dataPath, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+        await Task.CompletedTask;
+    }
+
+    private void Launch()
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { _dll! },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(_dll!)!,
+        };
+        start.Environment["ASPNETCORE_URLS"] = BaseUrl.ToString().TrimEnd('/');
+        start.Environment["ORDERLY_URLS"] = BaseUrl.ToString().TrimEnd('/');
+        start.Environment["ORDERLY_DATA_PATH"] = _dataPath;
+        start.Environment["Checkout__StepTimeout"] = StepTimeout;
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (name, value) in _environment) start.Environment[name] = value;
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) Append(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Append(e.Data); };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _process = process;
+    }
+
+    private void Kill()
+    {
+        var process = Interlocked.Exchange(ref _process, null);
+        if (process is null) return;
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit(10_000);
+            }
+        }
+        catch (InvalidOperationException) { }
+        process.Dispose();
+    }
+
+    private async Task WaitUntilHealthyAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        string last = "no answer";
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process is { HasExited: true } p)
+                throw new InvalidOperationException($"The local host exited with code {p.ExitCode}:\n{Output}");
+            try
+            {
+                using var response = await Client.GetAsync("api/health");
+                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+                if (response.StatusCode == HttpStatusCode.OK) return;
+            }
+            catch (HttpRequestException e)
+            {
+                last = e.Message;
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"The shop at {BaseUrl} was not healthy within {timeout}: {last}\n{Output}");
+    }
+
+    private void Append(string line)
+    {
+        lock (_output) _output.AppendLine(line);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>
+/// One host shared by every test class that does not restart it, so classes run in parallel against it.
+/// It is started on first use and killed when the test run ends.
+/// </summary>
+public static class SharedShop
+{
+    private static readonly Lazy<Task<ShopHost>> Host = new(async () =>
+    {
+        var host = await ShopHost.StartAsync();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => host.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        return host;
+    });
+
+    public static Task<ShopHost> GetAsync() => Host.Value;
+}

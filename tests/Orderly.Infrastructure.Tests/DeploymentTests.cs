@@ -1,0 +1,71 @@
+using System.Text.RegularExpressions;
+
+namespace Orderly.Infrastructure.Tests;
+
+/// <summary>`azd up` can find and deploy every service: a project with host.json, and a Bicep app carrying its tag.</summary>
+public sealed class DeploymentTests
+{
+    private static readonly string[] Contexts = ["orders", "inventory", "payments", "shipping", "notifications", "checkout"];
+
+    [Fact]
+    public void Azure_yaml_deploys_every_context_as_a_dotnet_function_app()
+    {
+        var yaml = Repository.Read("azure.yaml");
+        var services = AzureYaml.Services(yaml);
+
+        Assert.Equal(Contexts.Order(), services.Select(s => s.Name).Order());
+        Assert.All(services, s =>
+        {
+            Assert.Equal("dotnet", s.Settings["language"]);
+            Assert.Equal("function", s.Settings["host"]);
+        });
+        Assert.Matches(@"(?m)^name: orderly\s*$", yaml);
+        Assert.Matches(@"(?m)^  provider: bicep\s*$", yaml);
+        Assert.Matches(@"(?m)^  path: infra/bicep\s*$", yaml);
+    }
+
+    [Fact]
+    public void Every_azd_service_has_a_function_project_with_host_json()
+    {
+        var missing = new List<string>();
+        foreach (var service in AzureYaml.Services(Repository.Read("azure.yaml")))
+        {
+            var folder = Repository.PathOf(service.Settings["project"].TrimStart('.', '/'));
+            if (!File.Exists(Path.Combine(folder, "host.json"))) missing.Add($"{service.Name}: no host.json in {folder}");
+            if (!Directory.Exists(folder) || Directory.GetFiles(folder, "*.csproj").Length != 1) missing.Add($"{service.Name}: no single csproj in {folder}");
+        }
+        Assert.Empty(missing);
+    }
+
+    [Fact]
+    public void Every_azd_service_has_a_bicep_app_tagged_with_its_name()
+    {
+        var services = AzureYaml.Services(Repository.Read("azure.yaml")).Select(s => s.Name);
+        var apps = BicepApp.All().Select(a => a.Name);
+        Assert.Equal(services.Order(), apps.Order());
+
+        // The tag is set from serviceName, which main.bicep passes as the app's name.
+        Assert.Contains("'azd-service-name': serviceName", Repository.Read("infra/bicep/modules/function-app.bicep"));
+        Assert.Contains("serviceName: app.name", Repository.Read(BicepApp.MainBicep));
+    }
+
+    [Fact]
+    public void Every_app_runs_dotnet_10_isolated_with_an_instance_cap()
+    {
+        var module = Repository.Read("infra/bicep/modules/function-app.bicep");
+        Assert.Contains("runtime: { name: 'dotnet-isolated', version: '10.0' }", module);
+        Assert.Contains("maximumInstanceCount: maximumInstanceCount", module);
+        Assert.All(BicepApp.All(), a => Assert.InRange(a.MaximumInstanceCount, 1, 20));
+    }
+
+    [Fact]
+    public void Azd_parameters_come_from_the_environment()
+    {
+        var parameters = Repository.Read("infra/bicep/main.parameters.json");
+        foreach (var name in new[] { "environmentName", "location", "principalId" })
+        {
+            Assert.Matches($"\"{name}\"\\s*:\\s*\\{{\\s*\"value\"\\s*:\\s*\"\\$\\{{AZURE_[A-Z_]+\\}}\"", parameters);
+            Assert.Matches(new Regex($@"(?m)^param {name} string"), Repository.Read(BicepApp.MainBicep));
+        }
+    }
+}

@@ -1,0 +1,177 @@
+using System.Diagnostics;
+using Orderly.Contracts;
+using Orderly.Contracts.Inventory;
+using Orderly.Embedded.Broker;
+
+namespace Orderly.Messaging.Tests.Broker;
+
+/// <summary>What the embedded broker does beyond the port contract: restarts, declared topology, waking receivers, batch completion.</summary>
+public sealed class EmbeddedBrokerTests : IAsyncLifetime
+{
+    private readonly EnvelopeFactory _envelopes = new("/orderly/tests", TimeProvider.System);
+    private EmbeddedBrokerFixture _bus = null!;
+
+    public async Task InitializeAsync() => _bus = await EmbeddedBrokerFixture.StartAsync();
+
+    public async Task DisposeAsync() => await _bus.DisposeAsync();
+
+    [Fact]
+    public async Task Messages_locked_by_a_stopped_process_are_delivered_again_after_restart()
+    {
+        const string queue = EmbeddedBrokerFixture.LongLockQueue; // a 5 min lock: only the restart can release it
+        await _bus.Broker.PublishAsync([Command("a", queue), Command("b", queue)]);
+        var held = Assert.Single(await _bus.Broker.ReceiveAsync(queue, 1));
+        Assert.Single(await _bus.Broker.ReceiveAsync(queue, 5)); // the other one; the held one stays locked
+
+        await _bus.RestartAsync();
+
+        var again = await _bus.ReceiveWithinAsync(queue, 2, TimeSpan.FromSeconds(2));
+        Assert.Equal(2, again.Count);
+        Assert.Equal(held.Message.MessageId, again[0].Message.MessageId);
+        Assert.Equal(2, again[0].Message.DeliveryCount);
+    }
+
+    [Fact]
+    public async Task Sending_to_or_receiving_from_an_undeclared_entity_throws()
+    {
+        var error = await Assert.ThrowsAsync<UnknownEntityException>(() => _bus.Broker.PublishAsync([Command("x", "no-such-queue")]));
+        Assert.Equal("no-such-queue", error.Entity);
+        await Assert.ThrowsAsync<UnknownEntityException>(() => _bus.Broker.ReceiveAsync("no-such-queue", 1));
+        // A subscription is received from, never sent to: publish goes to its topic.
+        await Assert.ThrowsAsync<UnknownEntityException>(() => _bus.Broker.PublishAsync([Command("x", EmbeddedBrokerFixture.Subscriptions[0])]));
+    }
+
+    [Fact]
+    public void Default_topology_declares_every_destination_of_the_contracts()
+    {
+        var topology = EmbeddedBrokerTopology.FromDestinations();
+        Assert.Equal(
+            Destinations.Queues.Concat(Destinations.Subscriptions.Select(s => Orderly.Messaging.EntityPath.Subscription(s.Topic, s.Subscription))).Order(),
+            topology.ReceiveEntities.Order());
+    }
+
+    [Fact]
+    public async Task A_waiting_receiver_wakes_when_a_message_is_sent_not_at_its_timeout()
+    {
+        var wait = _bus.Broker.WaitForMessagesAsync(EmbeddedBrokerFixture.Queue, TimeSpan.FromSeconds(30));
+        Assert.False(wait.IsCompleted);
+        var clock = Stopwatch.StartNew();
+        await _bus.Broker.PublishAsync([Command("wake", EmbeddedBrokerFixture.Queue)]);
+
+        Assert.True(await wait.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5));
+        Assert.Single(await _bus.Broker.ReceiveAsync(EmbeddedBrokerFixture.Queue, 5));
+    }
+
+    [Fact]
+    public async Task A_waiting_receiver_wakes_when_a_scheduled_message_becomes_visible()
+    {
+        var at = DateTimeOffset.UtcNow.AddMilliseconds(300);
+        await _bus.Broker.PublishAsync([Command("later", EmbeddedBrokerFixture.Queue) with { ScheduledFor = at }]);
+
+        // A receiver loop as the consumer runs it; a wake-up may be spurious (the send's own commit), but it must not poll.
+        var wakeUps = 0;
+        IReadOnlyList<LockedMessage> got;
+        while ((got = await _bus.Broker.ReceiveAsync(EmbeddedBrokerFixture.Queue, 5)).Count == 0)
+        {
+            Assert.True(++wakeUps <= 3, "the receiver woke up repeatedly before the message was due");
+            await _bus.Broker.WaitForMessagesAsync(EmbeddedBrokerFixture.Queue, TimeSpan.FromSeconds(30)).WaitAsync(TimeSpan.FromSeconds(5));
+        }
+
+        Assert.Single(got);
+        Assert.True(DateTimeOffset.UtcNow >= at, "received before its scheduled time");
+    }
+
+    [Fact]
+    public async Task Completing_a_batch_removes_all_of_it_and_reports_a_lost_lock_without_undoing_the_rest()
+    {
+        const string queue = EmbeddedBrokerFixture.Queue;
+        await _bus.Broker.PublishAsync(Enumerable.Range(0, 5).Select(i => Command($"m{i}", queue)).ToList());
+        var batch = await _bus.Broker.ReceiveAsync(queue, 5);
+        await batch[0].Settlement.CompleteAsync(); // settled already: its lock is gone
+
+        await Assert.ThrowsAsync<MessageLockLostException>(() => _bus.Broker.CompleteAsync(batch));
+
+        Assert.Equal(0, _bus.Broker.ActiveMessageCount(queue));
+    }
+
+    [Fact]
+    public async Task Duplicate_detection_is_per_queue_so_the_same_id_reaches_two_queues()
+    {
+        var message = Command("shared", EmbeddedBrokerFixture.Queue);
+        await _bus.Broker.PublishAsync([message, message with { Destination = EmbeddedBrokerFixture.ShortWindowQueue }]);
+
+        Assert.Equal(1, _bus.Broker.ActiveMessageCount(EmbeddedBrokerFixture.Queue));
+        Assert.Equal(1, _bus.Broker.ActiveMessageCount(EmbeddedBrokerFixture.ShortWindowQueue));
+    }
+
+    [Fact]
+    public async Task Application_properties_carry_type_correlation_and_trace()
+    {
+        using var activity = new Activity("test").SetIdFormat(ActivityIdFormat.W3C).Start();
+        var sent = Command("props", EmbeddedBrokerFixture.Queue);
+        await _bus.Broker.PublishAsync([sent]);
+
+        var received = Assert.Single(await _bus.Broker.ReceiveAsync(EmbeddedBrokerFixture.Queue, 1));
+        Assert.Equal(sent.Envelope.Type, received.Message.Properties[BrokerMessage.TypeProperty]);
+        Assert.Equal("props", received.Message.Properties[BrokerMessage.CorrelationIdProperty]);
+        Assert.Equal(activity.Id, received.Message.Properties[BrokerMessage.TraceParentProperty]);
+    }
+
+    [Fact]
+    public async Task Resubmitting_a_subscription_dead_letter_reaches_only_that_subscription()
+    {
+        var (failing, other) = (EmbeddedBrokerFixture.Subscriptions[0], EmbeddedBrokerFixture.Subscriptions[1]);
+        await _bus.Broker.PublishAsync([Command("fan", EmbeddedBrokerFixture.Topic)]);
+        var delivery = Assert.Single(await _bus.Broker.ReceiveAsync(failing, 1));
+        await delivery.Settlement.DeadLetterAsync("HandlerFailed", "read model down");
+        await Assert.Single(await _bus.Broker.ReceiveAsync(other, 1)).Settlement.CompleteAsync();
+
+        var dead = Assert.Single(await _bus.DeadLetters.ListAsync(failing));
+        await _bus.DeadLetters.ResubmitAsync(dead.Id);
+
+        Assert.Single(await _bus.Broker.ReceiveAsync(failing, 5));
+        Assert.Empty(await _bus.Broker.ReceiveAsync(other, 5));
+    }
+
+    [Fact]
+    public async Task Every_triage_decision_is_kept_in_the_history_and_survives_restart()
+    {
+        await _bus.Broker.PublishAsync([Command("h", EmbeddedBrokerFixture.Queue)]);
+        var delivery = Assert.Single(await _bus.Broker.ReceiveAsync(EmbeddedBrokerFixture.Queue, 1));
+        await delivery.Settlement.DeadLetterAsync("HandlerFailed", "db down");
+        var dead = Assert.Single(await _bus.DeadLetters.ListAsync());
+        await _bus.DeadLetters.MarkIgnoredAsync(dead.Id, "looked, waiting for a fix");
+        var newId = await _bus.DeadLetters.ResubmitAsync(dead.Id); // changed our mind after the fix
+
+        await _bus.RestartAsync();
+
+        var history = await _bus.DeadLetters.HistoryAsync(dead.Id);
+        Assert.Equal([DeadLetterStatus.Pending, DeadLetterStatus.Ignored, DeadLetterStatus.Resubmitted], history.Select(h => h.Status));
+        Assert.Equal("HandlerFailed: db down", history[0].Note);
+        Assert.Equal("looked, waiting for a fix", history[1].Note);
+        Assert.Equal(newId, history[2].ResubmittedAsMessageId);
+        Assert.True(history[0].At <= history[1].At && history[1].At <= history[2].At);
+        Assert.Equal(DeadLetterStatus.Resubmitted, (await _bus.DeadLetters.ShowAsync(dead.Id))!.Status);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => _bus.DeadLetters.MarkIgnoredAsync(dead.Id, "too late"));
+    }
+
+    [Fact]
+    public async Task Expired_lock_that_was_the_last_allowed_delivery_dead_letters_on_the_next_receive()
+    {
+        const string queue = EmbeddedBrokerFixture.Queue;
+        await _bus.Broker.PublishAsync([Command("stuck", queue)]);
+        for (var i = 0; i < EmbeddedBrokerFixture.Settings.MaxDeliveryCount; i++)
+            Assert.Single(await _bus.ReceiveWithinAsync(queue, 1, TimeSpan.FromSeconds(5))); // never settled: the handler "hangs"
+
+        Assert.Empty(await _bus.ReceiveWithinAsync(queue, 1, EmbeddedBrokerFixture.Settings.LockDuration * 3));
+
+        var dead = Assert.Single(await _bus.DeadLetters.ListAsync(queue));
+        Assert.Equal(EmbeddedBroker.MaxDeliveryCountExceeded, dead.Reason);
+        Assert.Equal(EmbeddedBrokerFixture.Settings.MaxDeliveryCount, dead.DeliveryCount);
+        Assert.True(dead.FirstFailureAt < dead.LastFailureAt);
+    }
+
+    private OutgoingMessage Command(string orderId, string destination) =>
+        new(destination, _envelopes.Create(new ReleaseStock(orderId), correlationId: orderId));
+}

@@ -1,0 +1,239 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Orderly.Benchmarks;
+
+/// <summary>
+/// Load on a running shop over HTTP only:
+/// <c>load --base-url http://localhost:7071 --orders N --concurrency C [--rate R] [--skus K] [--token tok_visa]</c>.
+/// Creates its own products, places N orders (C at a time, or R per second), waits for every checkout to finish, checks the
+/// books (stock sold = confirmed quantities, one captured payment per confirmed order) and prints throughput and latency.
+/// </summary>
+public static class LoadBenchmark
+{
+    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var o = Options.Parse(args);
+        using var http = new HttpClient(new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = o.Concurrency,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        })
+        { BaseAddress = new Uri(o.BaseUrl.TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(60) };
+
+        Console.WriteLine($"load: {o.Orders} orders against {http.BaseAddress}, " +
+                          (o.Rate is { } r ? $"{r}/s open loop" : $"concurrency {o.Concurrency}") + $", {o.Skus} skus, token {o.Token}");
+        var statsBefore = await StatsAsync(http);
+
+        // Products with more stock than the run can sell, so every order should confirm.
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var skus = Enumerable.Range(0, o.Skus).Select(i => $"load-{run}-{i}").ToArray();
+        var initialStock = o.Orders * 3 * 2 + 10;
+        foreach (var sku in skus)
+        {
+            (await http.PutAsJsonAsync($"api/inventory/products/{sku}", new { name = "Load " + sku, unitPrice = 2.50m, currency = "EUR" })).EnsureSuccessStatusCode();
+            (await http.PostAsJsonAsync($"api/inventory/products/{sku}/stock", new { quantity = initialStock })).EnsureSuccessStatusCode();
+        }
+
+        var random = new Random(42);
+        var bodies = Enumerable.Range(0, o.Orders).Select(i =>
+        {
+            var lines = random.Next(1, 3);
+            return new
+            {
+                customerId = $"load-{run}-c{i % 50}",
+                items = Enumerable.Range(0, lines).Select(l => new { sku = skus[(i + l) % skus.Length], quantity = random.Next(1, 4) }).ToArray(),
+                shippingAddress = new { name = "Load Test", line1 = "1 Bench St", city = "Utrecht", postalCode = "3511", country = "NL" },
+                paymentToken = o.Token,
+            };
+        }).ToArray();
+
+        // Place.
+        var latencies = new double[o.Orders];
+        var orderIds = new string?[o.Orders];
+        var failures = new ConcurrentBag<string>();
+        var clock = Stopwatch.StartNew();
+        async Task Place(int i)
+        {
+            var sw = Stopwatch.StartNew();
+            try
+            {
+                using var response = await http.PostAsJsonAsync("api/orders", bodies[i]);
+                latencies[i] = sw.Elapsed.TotalMilliseconds;
+                if (response.StatusCode != HttpStatusCode.Accepted)
+                {
+                    failures.Add($"order {i}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                    return;
+                }
+                orderIds[i] = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("orderId").GetString();
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                latencies[i] = sw.Elapsed.TotalMilliseconds;
+                failures.Add($"order {i}: {e.GetType().Name} {e.Message}");
+            }
+        }
+
+        if (o.Rate is { } rate)
+        {
+            var tasks = new List<Task>(o.Orders);
+            for (var i = 0; i < o.Orders; i++)
+            {
+                var due = TimeSpan.FromSeconds(i / rate);
+                var wait = due - clock.Elapsed;
+                if (wait > TimeSpan.Zero) await Task.Delay(wait);
+                tasks.Add(Place(i));
+            }
+            await Task.WhenAll(tasks);
+        }
+        else
+        {
+            var next = -1;
+            await Task.WhenAll(Enumerable.Range(0, o.Concurrency).Select(async _ =>
+            {
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < o.Orders) await Place(i);
+            }));
+        }
+        var placedIn = clock.Elapsed;
+
+        // Wait for every checkout to end (polling the order, C at a time).
+        var outcomes = new ConcurrentDictionary<int, JsonElement>();
+        var deadline = clock.Elapsed + TimeSpan.FromSeconds(o.TimeoutSeconds);
+        var pending = Enumerable.Range(0, o.Orders).Where(i => orderIds[i] is not null).ToList();
+        while (pending.Count > 0 && clock.Elapsed < deadline)
+        {
+            var gate = new SemaphoreSlim(o.Concurrency);
+            await Task.WhenAll(pending.Select(async i =>
+            {
+                await gate.WaitAsync();
+                try
+                {
+                    var order = await http.GetFromJsonAsync<JsonElement>($"api/orders/{orderIds[i]}");
+                    if (order.GetProperty("status").GetString() is "Confirmed" or "Cancelled") outcomes[i] = order;
+                }
+                catch (HttpRequestException) { }
+                finally { gate.Release(); }
+            }));
+            pending = pending.Where(i => !outcomes.ContainsKey(i)).ToList();
+            if (pending.Count > 0) await Task.Delay(100);
+        }
+        var finishedIn = clock.Elapsed;
+        foreach (var i in pending) failures.Add($"order {orderIds[i]} not finished after {o.TimeoutSeconds}s");
+
+        // The books.
+        var confirmed = outcomes.Where(p => p.Value.GetProperty("status").GetString() == "Confirmed").Select(p => p.Key).ToList();
+        var cancelled = outcomes.Values.Where(v => v.GetProperty("status").GetString() == "Cancelled")
+            .GroupBy(v => v.TryGetProperty("cancellationReason", out var r) ? r.GetString() : "?").ToDictionary(g => g.Key ?? "?", g => g.Count());
+        var sold = skus.ToDictionary(s => s, _ => 0);
+        foreach (var i in confirmed)
+            foreach (var line in bodies[i].items) sold[line.sku] += line.quantity;
+        var bookErrors = new List<string>();
+        foreach (var sku in skus)
+        {
+            var product = await http.GetFromJsonAsync<JsonElement>($"api/inventory/products/{sku}");
+            var onHand = product.GetProperty("onHand").GetInt32();
+            var reserved = product.GetProperty("reserved").GetInt32();
+            if (onHand != initialStock - sold[sku] || reserved != 0)
+                bookErrors.Add($"{sku}: onHand {onHand} reserved {reserved}, expected onHand {initialStock - sold[sku]} reserved 0");
+        }
+        var captured = 0;
+        var capturedGate = new SemaphoreSlim(o.Concurrency);
+        await Task.WhenAll(outcomes.Keys.Select(async i =>
+        {
+            await capturedGate.WaitAsync();
+            try
+            {
+                var payments = await http.GetFromJsonAsync<JsonElement>($"api/payments?orderId={orderIds[i]}");
+                var list = payments.ValueKind == JsonValueKind.Array ? payments.EnumerateArray().ToList()
+                    : payments.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Array).SelectMany(p => p.Value.EnumerateArray()).ToList();
+                var n = list.Count(p => p.TryGetProperty("status", out var s) && string.Equals(s.GetString(), "captured", StringComparison.OrdinalIgnoreCase));
+                Interlocked.Add(ref captured, n);
+            }
+            finally { capturedGate.Release(); }
+        }));
+        if (captured != confirmed.Count) bookErrors.Add($"captured payments {captured} != confirmed orders {confirmed.Count}");
+
+        // Report.
+        var accepted = orderIds.Count(id => id is not null);
+        var sorted = latencies.Where((_, i) => orderIds[i] is not null).Order().ToArray();
+        Console.WriteLine($"accepted      {accepted}/{o.Orders} in {placedIn.TotalSeconds:F2}s = {accepted / placedIn.TotalSeconds:F1} orders accepted/s");
+        Console.WriteLine($"finished      {outcomes.Count} in {finishedIn.TotalSeconds:F2}s = {outcomes.Count / finishedIn.TotalSeconds:F1} checkouts/s end to end");
+        Console.WriteLine($"outcomes      confirmed {confirmed.Count}; cancelled {(cancelled.Count == 0 ? "0" : string.Join(", ", cancelled.Select(c => $"{c.Key} {c.Value}")))}");
+        Console.WriteLine($"place latency p50 {Percentile(sorted, 0.50):F1} ms  p95 {Percentile(sorted, 0.95):F1} ms  p99 {Percentile(sorted, 0.99):F1} ms  max {(sorted.Length > 0 ? sorted[^1] : 0):F1} ms");
+        Console.WriteLine(bookErrors.Count == 0 ? "books         balance (stock sold = confirmed quantities; captured payments = confirmed orders)" : "books         DO NOT BALANCE");
+        foreach (var e in bookErrors) Console.WriteLine("  " + e);
+        if (!failures.IsEmpty)
+        {
+            Console.WriteLine($"failures      {failures.Count}");
+            foreach (var f in failures.Take(10)) Console.WriteLine("  " + f);
+        }
+        var statsAfter = await StatsAsync(http);
+        if (statsAfter is not null) PrintStats(statsBefore, statsAfter.Value, finishedIn);
+        return failures.IsEmpty && bookErrors.Count == 0 ? 0 : 1;
+    }
+
+    /// <summary>Stats that are levels or ratios, not counters: printed as they stand at the end, not differenced.</summary>
+    private static readonly HashSet<string> Gauges = ["uptimeSeconds", "groupCommitFactor", "sagasInFlight", "sagaMaxConcurrency"];
+
+    private static double Percentile(double[] sorted, double p) =>
+        sorted.Length == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+
+    private static async Task<JsonElement?> StatsAsync(HttpClient http)
+    {
+        try
+        {
+            using var response = await http.GetAsync("api/admin/stats");
+            return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonElement>(Web) : null;
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Where the time went, from the host's counters (differences over the run for the numeric ones).</summary>
+    private static void PrintStats(JsonElement? before, JsonElement after, TimeSpan elapsed)
+    {
+        Console.WriteLine("host counters over the run (/api/admin/stats):");
+        foreach (var p in after.EnumerateObject())
+        {
+            if (p.Value.ValueKind == JsonValueKind.Number && !Gauges.Contains(p.Name) && before is { } b && b.TryGetProperty(p.Name, out var old) && old.ValueKind == JsonValueKind.Number)
+            {
+                var delta = p.Value.GetDouble() - old.GetDouble();
+                Console.WriteLine($"  {p.Name,-28} {delta,12:F0}  ({delta / elapsed.TotalSeconds:F1}/s)");
+            }
+            else
+            {
+                Console.WriteLine($"  {p.Name,-28} {p.Value}");
+            }
+        }
+    }
+
+    private sealed record Options(string BaseUrl, int Orders, int Concurrency, double? Rate, int Skus, string Token, int TimeoutSeconds)
+    {
+        public static Options Parse(string[] args)
+        {
+            string? Get(string name)
+            {
+                var i = Array.IndexOf(args, name);
+                return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+            }
+            int Int(string name, int fallback) => Get(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+            return new Options(
+                Get("--base-url") ?? Environment.GetEnvironmentVariable("ORDERLY_BASE_URL") ?? "http://localhost:7071",
+                Int("--orders", 200),
+                Math.Max(1, Int("--concurrency", 16)),
+                Get("--rate") is { } r ? double.Parse(r, CultureInfo.InvariantCulture) : null,
+                Math.Max(1, Int("--skus", 10)),
+                Get("--token") ?? "tok_visa",
+                Int("--timeout", 300));
+        }
+    }
+}
