@@ -35,7 +35,7 @@ for p in "${projects[@]}"; do
       missing=$(grep -oE 'NU110[12]: Unable to find package [^ .]+(\.[A-Za-z][^ .]*)*' "$log" | sed 's/.*Unable to find package //' | sort -u | paste -sd, -)
       if [ -n "$missing" ]; then
         echo "SKIPPED (packages not in this NuGet source: $missing): $p"
-        skipped+=("$p")
+        skipped+=("$p (missing: $missing)")
       else
         echo "restore FAILED for a reason other than missing packages: $p"; tail -n 20 "$log"; exit 1
       fi
@@ -68,22 +68,28 @@ dotnet test "$out/Buildable.slnx" -c "$config" --no-build --nologo \
   --results-directory "$out/test-results" --logger "trx" --logger "console;verbosity=minimal" 2>&1 | tee "$out/test-output.log"
 test_status=${PIPESTATUS[0]}
 
-# Totals from the TRX files (one per test project).
+# Totals from the TRX files (one per test project). Each test's own result is counted: the TRX
+# <Counters> element leaves skipped tests out of its totals.
 passed=0; failed=0; notrun=0; files=0
+count() { grep -oE '<UnitTestResult [^>]*outcome="[A-Za-z]+"' "$2" | grep -c "outcome=\"$1\"" || true; }
 for f in "$out"/test-results/*.trx; do
   [ -e "$f" ] || continue
   files=$((files + 1))
-  counters=$(grep -o '<Counters [^>]*>' "$f" | head -n 1)
-  get() { echo "$counters" | grep -oE " $1=\"[0-9]+\"" | grep -oE '[0-9]+' || echo 0; }
-  passed=$((passed + $(get passed)))
-  failed=$((failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
-  notrun=$((notrun + $(get notExecuted)))
+  passed=$((passed + $(count Passed "$f")))
+  failed=$((failed + $(count Failed "$f") + $(count Error "$f") + $(count Timeout "$f") + $(count Aborted "$f")))
+  notrun=$((notrun + $(count NotExecuted "$f")))
 done
 
 say "Summary"
 echo "test projects run: $files"
+if [ "$notrun" -gt 0 ]; then
+  echo "tests skipped, by reason:"
+  awk '/outcome="NotExecuted"/ { want = 1; next }
+       want && /<Message>/ { sub(/.*<Message>/, ""); sub(/<\/Message>.*/, ""); print; want = 0 }' \
+    "$out"/test-results/*.trx | sort | uniq -c | sed 's/^ *\([0-9]*\) /  - \1 × /'
+fi
 if [ "${#skipped[@]}" -gt 0 ]; then
-  echo "shell projects skipped (their packages are not in this NuGet source; they build where nuget.org is complete):"
+  echo "shell projects SKIPPED, ${#skipped[@]} (their packages are not in this NuGet source; they build where nuget.org is complete):"
   for p in "${skipped[@]}"; do echo "  - $p"; done
 fi
 if [ "$test_status" -ne 0 ] && [ "$failed" -eq 0 ]; then
