@@ -165,11 +165,12 @@ public abstract class DocumentStoreContract
     {
         var pk = NewPartition();
         var other = NewPartition();
-        await Store.CommitAsync(new WriteBatch(pk)
-            .Create("c", "stock", new Stock("c", 3))
-            .Create("a", "stock", new Stock("a", 1))
-            .Create("outbox:1", "outbox", new Stock("x", 0))
-            .Create("b", "stock", new Stock("b", 2)));
+        // Written one by one, not as a batch: a stand-in without transactional batches (@zeit/cosmosdb-server) can answer this
+        // test too; documents written by a batch are queried in A_batch_of_100_writes_commits_and_one_of_101_is_refused_whole.
+        await Store.CreateAsync(pk, "c", "stock", new Stock("c", 3));
+        await Store.CreateAsync(pk, "a", "stock", new Stock("a", 1));
+        await Store.CreateAsync(pk, "outbox:1", "outbox", new Stock("x", 0));
+        await Store.CreateAsync(pk, "b", "stock", new Stock("b", 2));
         await Store.CreateAsync(other, "a", "stock", new Stock("a", 100));
 
         var all = await Store.QueryAsync(pk);

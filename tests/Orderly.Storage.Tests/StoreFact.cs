@@ -3,17 +3,25 @@ using Xunit.Sdk;
 
 namespace Orderly.Storage.Tests;
 
-/// <summary>A contract test: skipped when the test class needs an environment variable that is not set.</summary>
+/// <summary>A contract test: skipped when a <see cref="ContractSkipAttribute"/> of the concrete test class gives a reason.</summary>
 [XunitTestCaseDiscoverer("Orderly.Storage.Tests.StoreFactDiscoverer", "Orderly.Storage.Tests")]
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class StoreFactAttribute : FactAttribute;
 
+/// <summary>On a contract subclass: why one of its tests cannot run here, or null when it can. Asked when tests are discovered.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true)]
+public abstract class ContractSkipAttribute : Attribute
+{
+    public abstract string? SkipReason(string testName);
+}
+
 /// <summary>On a contract subclass: its tests run only when <paramref name="variable"/> is set, else are skipped with <paramref name="reason"/>.</summary>
-[AttributeUsage(AttributeTargets.Class)]
-public sealed class RequiresEnvironmentAttribute(string variable, string reason) : Attribute
+public sealed class RequiresEnvironmentAttribute(string variable, string reason) : ContractSkipAttribute
 {
     public string Variable { get; } = variable;
     public string Reason { get; } = reason;
+
+    public override string? SkipReason(string testName) => string.IsNullOrEmpty(Environment.GetEnvironmentVariable(Variable)) ? Reason : null;
 }
 
 public sealed class StoreFactDiscoverer(IMessageSink diagnostics) : IXunitTestCaseDiscoverer
@@ -35,10 +43,10 @@ public sealed class StoreTestCase : XunitTestCase
 
     protected override string GetSkipReason(IAttributeInfo factAttribute)
     {
-        foreach (var attribute in TestMethod.TestClass.Class.GetCustomAttributes(typeof(RequiresEnvironmentAttribute)))
+        foreach (var attribute in TestMethod.TestClass.Class.GetCustomAttributes(typeof(ContractSkipAttribute)))
         {
-            var args = attribute.GetConstructorArguments().ToList();
-            if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable((string)args[0]))) return (string)args[1];
+            var skip = (ContractSkipAttribute)((IReflectionAttributeInfo)attribute).Attribute;
+            if (skip.SkipReason(TestMethod.Method.Name) is { } reason) return reason;
         }
         return base.GetSkipReason(factAttribute);
     }
