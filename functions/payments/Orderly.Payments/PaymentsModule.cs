@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Orderly.ConsumerPipeline;
 using Orderly.Contracts.Payments;
 using Orderly.Messaging;
@@ -25,7 +26,8 @@ public static class PaymentsModule
     /// <summary>
     /// Registers options, the keyed EnvelopeFactory, the provider and every handler. The provider adapter is the keyed
     /// <see cref="IPaymentProvider"/> under <see cref="Name"/> (the <see cref="SimulatedPaymentProvider"/> unless the host
-    /// registered another first); handlers get it wrapped in the <see cref="TimeLimitedPaymentProvider"/>.
+    /// registered another first); handlers get it wrapped in the <see cref="TimeLimitedPaymentProvider"/>, itself wrapped in the
+    /// <see cref="CircuitBreakingPaymentProvider"/>, whose state the <c>payment-provider</c> health check reports.
     /// </summary>
     public static IServiceCollection AddPaymentsContext(this IServiceCollection services, IConfiguration configuration)
     {
@@ -34,7 +36,11 @@ public static class PaymentsModule
         services.TryAddSingleton(TimeProvider.System);
         services.AddKeyedSingleton(Name, (sp, _) => new EnvelopeFactory(Source, sp.GetRequiredService<TimeProvider>()));
         services.TryAddKeyedSingleton<IPaymentProvider, SimulatedPaymentProvider>(Name);
-        services.TryAddSingleton<IPaymentProvider>(sp => new TimeLimitedPaymentProvider(sp.GetRequiredKeyedService<IPaymentProvider>(Name), options.ProviderTimeout));
+        services.TryAddSingleton(sp => new CircuitBreakingPaymentProvider(
+            new TimeLimitedPaymentProvider(sp.GetRequiredKeyedService<IPaymentProvider>(Name), options.ProviderTimeout),
+            options.CircuitBreaker, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<CircuitBreakingPaymentProvider>>()));
+        services.TryAddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<CircuitBreakingPaymentProvider>());
+        services.AddHealthChecks().AddCheck<PaymentProviderHealthCheck>(PaymentProviderHealthCheck.Name);
         services.AddMessageHandler<AuthorizePayment, AuthorizePaymentHandler>(Name, options.CommandsQueue);
         services.AddMessageHandler<CapturePayment, CapturePaymentHandler>(Name, options.CommandsQueue);
         services.AddMessageHandler<VoidPayment, VoidPaymentHandler>(Name, options.CommandsQueue);
