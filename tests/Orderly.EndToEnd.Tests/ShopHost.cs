@@ -47,6 +47,15 @@ public sealed class ShopHost : IAsyncDisposable
         }
     }
 
+    /// <summary>Every line the host printed so far, in order (for tests that read its log, e.g. with <c>Logging__Format=json</c>).</summary>
+    public IReadOnlyList<string> OutputLines
+    {
+        get
+        {
+            lock (_output) return _output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToList();
+        }
+    }
+
     /// <summary>Connects to <c>ORDERLY_BASE_URL</c>, or starts a fresh local host.</summary>
     public static Task<ShopHost> StartAsync() => StartAsync(null);
 
