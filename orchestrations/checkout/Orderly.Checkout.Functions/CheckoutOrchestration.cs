@@ -9,7 +9,7 @@ public sealed class CheckoutOrchestration(SendCheckoutCommand sendCommand)
 {
     [Function(CheckoutSaga.Name)]
     public static Task<CheckoutStatus> RunCheckout([OrchestrationTrigger] TaskOrchestrationContext context) =>
-        CheckoutSaga.RunAsync(new DurableSagaContext(context),
+        CheckoutSagaTracing.RunAsync(new DurableSagaContext(context),
             context.GetInput<CheckoutInput>() ?? throw new InvalidOperationException($"Checkout {context.InstanceId} has no input."));
 
     /// <summary>Sends a command the saga decided on, through the Service Bus publisher (at least once; deterministic message id).</summary>

@@ -36,7 +36,7 @@ public static class CheckoutModule
         services.AddKeyedSingleton(Name, (sp, _) => new EnvelopeFactory(Source, sp.GetRequiredService<TimeProvider>()));
 
         services.AddSingleton<SendCheckoutCommand>();
-        services.AddSaga<CheckoutInput, CheckoutStatus>(CheckoutSaga.Name, (_, ctx, input) => CheckoutSaga.RunAsync(ctx, input));
+        services.AddSaga<CheckoutInput, CheckoutStatus>(CheckoutSaga.Name, (_, ctx, input) => CheckoutSagaTracing.RunAsync(ctx, input));
         services.AddSagaActivity<CheckoutCommand, string>(SendCheckoutCommand.Name,
             (sp, command, ct) => sp.GetRequiredService<SendCheckoutCommand>().RunAsync(command, ct));
 

@@ -5,7 +5,6 @@ using Orderly.Contracts.Inventory;
 using Orderly.Contracts.Orders;
 using Orderly.Contracts.Payments;
 using Orderly.Contracts.Shipping;
-using Orderly.Messaging.Tracing;
 using Orderly.Orchestrations;
 
 namespace Orderly.Checkout.Saga;
@@ -50,11 +49,6 @@ public sealed class CheckoutSaga
     private async Task<CheckoutStatus> RunAsync()
     {
         var orderId = _input.OrderId;
-        // A run is resumed by whatever woke it: a reply (inside its message's trace), but also a step timer or a restart,
-        // outside any trace. Every line of every run carries the order's own trace and correlation ids either way.
-        using var traceScope = OrderlyTelemetry.TraceIdOf(_input.TraceParent) is { } traceId
-            ? _log.BeginScope(TraceLogScope.ForTrace(traceId, orderId))
-            : null;
         Publish();
 
         // 1. Reserve: the unit prices the inventory answers with fix the total.
