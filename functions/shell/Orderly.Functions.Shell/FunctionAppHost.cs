@@ -5,6 +5,7 @@ using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry;
 using OpenTelemetry.Trace;
 using Orderly.ConsumerPipeline;
 using Orderly.Messaging;
@@ -51,9 +52,10 @@ public static class FunctionAppHost
         {
             // App Insights has local auth off: the exporter signs in with the app's identity (Monitoring Metrics Publisher).
             var credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = builder.Configuration["AZURE_CLIENT_ID"] });
+            // UseAzureMonitor extends OpenTelemetryBuilder, UseFunctionsWorkerDefaults returns IOpenTelemetryBuilder: this order.
             services.AddOpenTelemetry()
-                .UseFunctionsWorkerDefaults()
                 .UseAzureMonitor(o => o.Credential = credential)
+                .UseFunctionsWorkerDefaults()
                 .WithTracing(t => t.AddSource(OrderlyTelemetry.SourceName, "Azure.Messaging.ServiceBus.*"));
         }
         return builder;

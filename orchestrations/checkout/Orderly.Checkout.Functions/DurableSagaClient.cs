@@ -53,7 +53,9 @@ public sealed class DurableSagaClient : ISagaStarter, ISagaEventRaiser, ISagaSta
         {
             OrchestrationRuntimeStatus.Pending => SagaRuntimeStatus.Pending,
             OrchestrationRuntimeStatus.Completed => SagaRuntimeStatus.Completed,
-            OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated or OrchestrationRuntimeStatus.Canceled => SagaRuntimeStatus.Failed,
+            // Canceled and ContinuedAsNew are [Obsolete] in Microsoft.DurableTask.Client ("exists only for compatibility"):
+            // never reported, and naming them breaks the build (CS0618 with warnings as errors).
+            OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated => SagaRuntimeStatus.Failed,
             _ => SagaRuntimeStatus.Running,
         };
         return new SagaInstanceStatus(m.InstanceId, m.Name, runtime, Json(m.SerializedCustomStatus), Json(m.SerializedOutput),
