@@ -81,7 +81,7 @@ public sealed class ConsumerPipeline
         Outcome outcome;
         try
         {
-            outcome = await HandleOnceAsync(entity, envelope, data, handler.Binding, handler.Invoker, ct).ConfigureAwait(false);
+            outcome = await HandleRacingAsync(entity, envelope, data, handler.Binding, handler.Invoker, ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -111,6 +111,30 @@ public sealed class ConsumerPipeline
     }
 
     private enum Outcome { Handled, Duplicate }
+
+    /// <summary>
+    /// Runs the handler; when its batch loses an optimistic-concurrency race (a stale ETag, or a create that someone else's
+    /// create beat) it runs it again at once from fresh reads, as a redelivery would, up to
+    /// <see cref="ConsumerPipelineOptions.MaxRaceRetries"/> times, before leaving it to the bus's redelivery with backoff.
+    /// Each run is all-or-nothing (handler writes, outbox and inbox record in one batch), so a lost run leaves nothing behind.
+    /// </summary>
+    private async Task<Outcome> HandleRacingAsync(string entity, Envelope envelope, object data, ConsumerBinding binding, HandlerInvoker invoker, CancellationToken ct)
+    {
+        for (var race = 1; ; race++)
+        {
+            try
+            {
+                return await HandleOnceAsync(entity, envelope, data, binding, invoker, ct).ConfigureAwait(false);
+            }
+            catch (DocumentStoreException lost) when (lost is ConcurrencyException or DocumentConflictException && race <= _options.MaxRaceRetries)
+            {
+                _logger.LogDebug(ConsumerPipelineLog.RaceLost, "{MessageType} {MessageId} lost a write race ({Error}); handling it again from fresh reads",
+                    envelope.Type, envelope.Id, lost.Message);
+                // A little jitter so that two handlers that collided do not collide again in lockstep.
+                await Task.Delay(Random.Shared.Next(0, 2 * race), ct).ConfigureAwait(false);
+            }
+        }
+    }
 
     /// <summary>The inbox check, the handler, and the one batch that commits its effects together with the inbox record.</summary>
     private async Task<Outcome> HandleOnceAsync(string entity, Envelope envelope, object data, ConsumerBinding binding, HandlerInvoker invoker, CancellationToken ct)

@@ -17,6 +17,13 @@ public sealed class ConsumerPipelineOptions
     /// <summary>The longest delay between two attempts.</summary>
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Times a message whose batch lost an optimistic-concurrency race is handled again at once, in process, before it is left
+    /// to redelivery with backoff (a lost race is not a fault: rereading and deciding again is the cure, and it is cheaper and
+    /// quicker than a round trip through the broker).
+    /// </summary>
+    public int MaxRaceRetries { get; set; } = 5;
+
     /// <summary>How long the inbox remembers a handled message (longer than any redelivery or relay retry can take).</summary>
     public TimeSpan InboxTimeToLive { get; set; } = TimeSpan.FromDays(7);
 
@@ -37,6 +44,7 @@ public sealed class ConsumerPipelineOptions
         if (int.TryParse(section[nameof(MaxDeliveryCount)], out var max)) MaxDeliveryCount = max;
         if (TimeSpan.TryParse(section[nameof(BaseDelay)], System.Globalization.CultureInfo.InvariantCulture, out var b)) BaseDelay = b;
         if (TimeSpan.TryParse(section[nameof(MaxDelay)], System.Globalization.CultureInfo.InvariantCulture, out var m)) MaxDelay = m;
+        if (int.TryParse(section[nameof(MaxRaceRetries)], out var races)) MaxRaceRetries = Math.Max(0, races);
         if (TimeSpan.TryParse(section[nameof(InboxTimeToLive)], System.Globalization.CultureInfo.InvariantCulture, out var t)) InboxTimeToLive = t;
         if (MaxDeliveryCount < 1) throw new InvalidOperationException($"{Section}:{nameof(MaxDeliveryCount)} must be at least 1.");
     }

@@ -153,6 +153,27 @@ public sealed class ConsumerPipelineTests
     }
 
     [Fact]
+    public async Task A_handler_that_loses_a_race_once_is_handled_again_at_once_from_fresh_reads_not_redelivered()
+    {
+        await using var h = await PipelineHarness.StartAsync();
+        await h.Store.CreateAsync("o-1", Effect.Id, Effect.Kind, new Effect(5, "earlier"));
+        var raced = 0;
+        // The first run's read goes stale (another writer lands in between); the second run reads that write and wins.
+        h.Probe.AfterRead = ctx => Interlocked.Increment(ref raced) == 1
+            ? h.Store.UpsertAsync("o-1", Effect.Id, Effect.Kind, new Effect(100, "other-writer"))
+            : Task.CompletedTask;
+
+        var settlement = await h.ProcessAsync(PipelineHarness.ConfirmOrderBody("o-1", messageId: "m-1"));
+
+        Assert.Equal(["complete"], settlement.Calls);                              // no trip through the broker's backoff
+        Assert.Equal(2, h.Probe.Invocations);
+        Assert.Equal(new Effect(101, "m-1"), await h.EffectOfAsync("o-1"));         // decided again on the other writer's state
+        Assert.Single(await h.PendingOutboxAsync());                                // one event: only the winning run's
+        Assert.NotNull(await h.Store.ReadAsync("o-1", InboxRecord.DocumentId("m-1")));
+        Assert.Equal(0, h.Logs.Count(ConsumerPipelineLog.RetryScheduled));
+    }
+
+    [Fact]
     public async Task The_incoming_trace_id_continues_into_outgoing_envelopes_and_every_log_line()
     {
         await using var h = await PipelineHarness.StartAsync();
