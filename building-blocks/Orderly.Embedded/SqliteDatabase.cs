@@ -113,6 +113,9 @@ public sealed class SqliteDatabase : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _writerLoop.ConfigureAwait(false);
+        _savepoint?.Dispose();
+        _release?.Dispose();
+        _rollbackTo?.Dispose();
         _writer.Dispose();
         while (_readers.TryTake(out var r)) r.Dispose();
     }
@@ -146,6 +149,18 @@ public sealed class SqliteDatabase : IAsyncDisposable
         }
     }
 
+    // The writer's per-unit statements, prepared once: building and parsing a fresh command for each of them cost more than
+    // many a unit's own SQL.
+    private SqliteCommand? _savepoint, _release, _rollbackTo;
+
+    private SqliteCommand Prepared(ref SqliteCommand? command, string sql, SqliteTransaction tx)
+    {
+        command ??= _writer.CreateCommand();
+        if (command.CommandText != sql) command.CommandText = sql;
+        command.Transaction = tx;
+        return command;
+    }
+
     private void CommitGroup(List<WorkItem> group)
     {
         var callbacks = new List<Action>();
@@ -158,16 +173,16 @@ public sealed class SqliteDatabase : IAsyncDisposable
             var scope = new WriteScope(_writer, tx);
             for (var i = 0; i < group.Count; i++)
             {
-                Execute(_writer, tx, "SAVEPOINT unit");
+                Prepared(ref _savepoint, "SAVEPOINT unit", tx).ExecuteNonQuery();
                 try
                 {
                     group[i].Run(scope);
-                    Execute(_writer, tx, "RELEASE unit");
+                    Prepared(ref _release, "RELEASE unit", tx).ExecuteNonQuery();
                     if (scope.TakeCallbacks() is { } c) callbacks.AddRange(c);
                 }
                 catch (Exception ex)
                 {
-                    Execute(_writer, tx, "ROLLBACK TO unit; RELEASE unit");
+                    Prepared(ref _rollbackTo, "ROLLBACK TO unit; RELEASE unit", tx).ExecuteNonQuery();
                     scope.TakeCallbacks();
                     (failed ??= []).Add((group[i], ex));
                 }
@@ -189,13 +204,6 @@ public sealed class SqliteDatabase : IAsyncDisposable
         foreach (var callback in callbacks) callback();
     }
 
-    private static void Execute(SqliteConnection c, SqliteTransaction tx, string sql)
-    {
-        using var cmd = c.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = sql;
-        cmd.ExecuteNonQuery();
-    }
 
     private abstract class WorkItem
     {
