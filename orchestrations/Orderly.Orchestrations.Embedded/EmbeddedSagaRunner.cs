@@ -226,7 +226,8 @@ public sealed class EmbeddedSagaRunner : ISagaStarter, ISagaEventRaiser, ISagaSt
             _admitted.Remove(instanceId);
             _startedSteps.RemoveWhere(s => s.Instance == instanceId);
         }
-        Track(AdmitAsync());
+        // The sagas admitted now belong to other orders: they must not run in this one's trace and log scope.
+        using (ExecutionContext.SuppressFlow()) Track(Task.Run(AdmitAsync));
     }
 
     // ---- execution: one run at a time per instance; a trigger during a run makes it run again ----

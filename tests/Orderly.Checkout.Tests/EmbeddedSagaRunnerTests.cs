@@ -220,6 +220,47 @@ public sealed class EmbeddedSagaRunnerTests
     }
 
     [Fact]
+    public async Task A_saga_admitted_when_another_finishes_does_not_run_in_the_finished_sagas_trace()
+    {
+        var traces = new ConcurrentDictionary<string, string>();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var h = await RunnerHarness.OpenAsync(RunnerHarness.NewPath(), services =>
+        {
+            services.AddSaga<string, string>("Traced", async (_, ctx, id) => await ctx.CallStepAsync<string>("Observe", id));
+            services.AddSagaActivity<string, string>("Observe", async (_, id, _) =>
+            {
+                traces[id] = System.Diagnostics.Activity.Current?.TraceId.ToHexString() ?? "none";
+                if (id == "first") await gate.Task;
+                return id;
+            });
+        }, maxConcurrentSagas: 1);
+
+        using var source = new System.Diagnostics.ActivitySource("orderly-test");
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = s => s == source,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllData,
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        string firstTrace;
+        using (var first = source.StartActivity("first")!)
+        {
+            firstTrace = first.TraceId.ToHexString();
+            await h.Runner.StartIfNotExistsAsync("Traced", "first", "first");
+        }
+        await Eventually.TrueAsync(() => traces.ContainsKey("first"));
+        using (source.StartActivity("second")) await h.Runner.StartIfNotExistsAsync("Traced", "second", "second"); // waits: the bound is 1
+
+        // The first saga finishes in its own trace (its step's), which frees the slot the second one waits for.
+        gate.SetResult();
+        Assert.Equal(SagaRuntimeStatus.Completed, (await h.WaitForEndAsync("first")).RuntimeStatus);
+        Assert.Equal(SagaRuntimeStatus.Completed, (await h.WaitForEndAsync("second")).RuntimeStatus);
+
+        Assert.Equal(firstTrace, traces["first"]); // a started saga runs in its starter's trace: the probe sees flow
+        Assert.NotEqual(firstTrace, traces["second"]);
+    }
+
+    [Fact]
     public async Task A_step_that_keeps_failing_is_retried_per_its_policy_then_reported_to_the_saga()
     {
         var attempts = 0;

@@ -132,6 +132,8 @@ public sealed class ShopHost : IAsyncDisposable
         start.Environment["Checkout__StepTimeout"] = StepTimeout;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        // A killed test run must not leave its shop running: the host stops when this process exits.
+        start.Environment["LocalHost__StopWithParentProcessId"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach (var (name, value) in _environment) start.Environment[name] = value;
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) Append(e.Data); };

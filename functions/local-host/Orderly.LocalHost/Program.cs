@@ -91,6 +91,7 @@ try
     // Before the server answers, so the first health check already sees the catalog.
     var loaded = await SampleCatalog.LoadAsync(app.Services, CancellationToken.None);
     await app.StartAsync();
+    ParentProcessWatch.StopWithParent(configuration, app.Lifetime, app.Logger);
 
     var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
     var url = addresses.FirstOrDefault() ?? LocalHostSettings.DefaultUrl;

@@ -1,0 +1,36 @@
+using System.Diagnostics;
+
+namespace Orderly.LocalHost;
+
+/// <summary>
+/// Stops the host when the process that started it exits (<c>LocalHost__StopWithParentProcessId</c>), so a test run that is
+/// killed does not leave a shop running and holding its port. Unset, the host runs until Ctrl+C as usual.
+/// </summary>
+internal static class ParentProcessWatch
+{
+    public static void StopWithParent(IConfiguration configuration, IHostApplicationLifetime lifetime, ILogger logger)
+    {
+        if (configuration.GetValue<int?>("LocalHost:StopWithParentProcessId") is not { } parentId) return;
+        Process parent;
+        try
+        {
+            parent = Process.GetProcessById(parentId);
+        }
+        catch (ArgumentException)
+        {
+            logger.LogWarning("Parent process {ParentProcessId} is already gone; stopping", parentId);
+            lifetime.StopApplication();
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            using (parent)
+            {
+                await parent.WaitForExitAsync(lifetime.ApplicationStopping).ConfigureAwait(false);
+            }
+            logger.LogWarning("Parent process {ParentProcessId} exited; stopping", parentId);
+            lifetime.StopApplication();
+        }, lifetime.ApplicationStopping).ContinueWith(static _ => { }, TaskScheduler.Default); // cancelled on a normal stop
+    }
+}
