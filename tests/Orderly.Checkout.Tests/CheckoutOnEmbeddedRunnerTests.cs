@@ -71,7 +71,7 @@ public sealed class CheckoutOnEmbeddedRunnerTests
     {
         var settings = new Dictionary<string, string?>
         {
-            ["Checkout:StepTimeout"] = "00:00:00.300",
+            ["Checkout:StepTimeout"] = "00:00:01", // long enough for the scripted replies on a busy machine
             ["Checkout:CompensationBackoff"] = "00:00:00.050",
         };
         await using var host = await CheckoutHost.StartAsync(RunnerHarness.NewPath(),
@@ -90,7 +90,7 @@ public sealed class CheckoutOnEmbeddedRunnerTests
     [Fact]
     public async Task A_late_reply_to_a_timed_out_step_does_not_move_the_checkout()
     {
-        var settings = new Dictionary<string, string?> { ["Checkout:StepTimeout"] = "00:00:00.200", ["Checkout:CompensationBackoff"] = "00:00:00.050" };
+        var settings = new Dictionary<string, string?> { ["Checkout:StepTimeout"] = "00:00:01", ["Checkout:CompensationBackoff"] = "00:00:00.050" };
         await using var host = await CheckoutHost.StartAsync(RunnerHarness.NewPath(),
             Script((kind, _) => kind == nameof(AuthorizePayment) ? Answer.Silence : null), settings);
 

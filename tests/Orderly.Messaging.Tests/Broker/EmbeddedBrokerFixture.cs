@@ -13,7 +13,8 @@ public sealed class EmbeddedBrokerFixture : IAsyncDisposable
     public static readonly IReadOnlyList<string> Subscriptions =
         [Orderly.Messaging.EntityPath.Subscription(Topic, "a"), Orderly.Messaging.EntityPath.Subscription(Topic, "b"), Orderly.Messaging.EntityPath.Subscription(Topic, "c")];
 
-    public static readonly EntitySettings Settings = new(TimeSpan.FromMilliseconds(300), 3, TimeSpan.FromMinutes(10));
+    // A 1 s lock: short enough for the lock-expiry tests, long enough for receive → settle on a busy machine (300 ms was not: CI failed on it).
+    public static readonly EntitySettings Settings = new(TimeSpan.FromSeconds(1), 3, TimeSpan.FromMinutes(10));
     public static readonly TimeSpan ShortWindow = TimeSpan.FromMilliseconds(400);
 
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "orderly-broker-tests", Guid.NewGuid().ToString("N"));
@@ -33,7 +34,9 @@ public sealed class EmbeddedBrokerFixture : IAsyncDisposable
 
     public static EmbeddedBrokerTopology Topology() => new EmbeddedBrokerTopology()
         .AddQueue(Queue, Settings)
-        .AddQueue(ShortWindowQueue, Settings with { DuplicateDetectionWindow = ShortWindow })
+        // A long lock: the tests on this queue are about the duplicate window, and a 300 ms lock can expire between
+        // receive and complete when the machine is busy.
+        .AddQueue(ShortWindowQueue, Settings with { DuplicateDetectionWindow = ShortWindow, LockDuration = TimeSpan.FromMinutes(5) })
         .AddQueue(LongLockQueue, Settings with { LockDuration = TimeSpan.FromMinutes(5) })
         .AddTopic(Topic, Settings)
         .AddSubscription(Topic, "a", Settings)
