@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Orderly.Messaging.Tests.Pipeline;
+// Shared by the test projects that assert on log lines (linked into each through its csproj).
+namespace Orderly.TestSupport;
 
 /// <summary>One captured log line with the values of every scope open around it.</summary>
 public sealed record LogLine(string Category, LogLevel Level, EventId EventId, string Message, Exception? Exception, IReadOnlyDictionary<string, object?> Scope);
@@ -13,9 +14,14 @@ public sealed class CapturedLogs : ILoggerProvider
 
     public ConcurrentQueue<LogLine> Lines { get; } = new();
 
+    public IReadOnlyList<LogLine> With(EventId id) => Lines.Where(l => l.EventId.Id == id.Id).ToList();
+
     public int Count(EventId id) => Lines.Count(l => l.EventId.Id == id.Id);
 
     public ILogger CreateLogger(string categoryName) => new CapturingLogger(this, categoryName);
+
+    /// <summary>A typed logger writing here, for code built without a container.</summary>
+    public ILogger<T> For<T>() => new Logger<T>(new LoggerFactory([this]));
 
     public void Dispose() { }
 
@@ -38,9 +44,9 @@ public sealed class CapturedLogs : ILoggerProvider
             var nodes = new List<object>();
             for (var n = owner._current.Value; n is not null; n = n.Parent) nodes.Add(n.State);
             nodes.Reverse(); // outer first, so inner scopes win
-            foreach (var state0 in nodes)
+            foreach (var scope in nodes)
             {
-                if (state0 is IEnumerable<KeyValuePair<string, object?>> pairs)
+                if (scope is IEnumerable<KeyValuePair<string, object?>> pairs)
                     foreach (var (k, v) in pairs) values[k] = v;
             }
             owner.Lines.Enqueue(new LogLine(category, logLevel, eventId, formatter(state, exception), exception, values));
