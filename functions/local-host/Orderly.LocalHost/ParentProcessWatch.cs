@@ -23,14 +23,23 @@ internal static class ParentProcessWatch
             return;
         }
 
-        _ = Task.Run(async () =>
+        _ = StopWhenExitedAsync(parent, parentId, lifetime, logger);
+    }
+
+    private static async Task StopWhenExitedAsync(Process parent, int parentId, IHostApplicationLifetime lifetime, ILogger logger)
+    {
+        using (parent)
         {
-            using (parent)
+            try
             {
                 await parent.WaitForExitAsync(lifetime.ApplicationStopping).ConfigureAwait(false);
             }
-            logger.LogWarning("Parent process {ParentProcessId} exited; stopping", parentId);
-            lifetime.StopApplication();
-        }, lifetime.ApplicationStopping).ContinueWith(static _ => { }, TaskScheduler.Default); // cancelled on a normal stop
+            catch (OperationCanceledException)
+            {
+                return; // the host is stopping anyway
+            }
+        }
+        logger.LogWarning("Parent process {ParentProcessId} exited; stopping", parentId);
+        lifetime.StopApplication();
     }
 }
