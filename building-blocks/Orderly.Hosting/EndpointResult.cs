@@ -17,5 +17,8 @@ public sealed class EndpointResult(IResult result) : IActionResult
 /// <summary>Turns an endpoint's result into what a Function returns.</summary>
 public static class EndpointResultExtensions
 {
-    public static async Task<IActionResult> AsActionResult(this Task<IResult> result) => new EndpointResult(await result.ConfigureAwait(false));
+    public static async Task<IActionResult> AsActionResult<TResult>(this Task<TResult> result) where TResult : IResult =>
+        new EndpointResult(await result.ConfigureAwait(false));
+
+    public static IActionResult AsActionResult(this IResult result) => new EndpointResult(result);
 }

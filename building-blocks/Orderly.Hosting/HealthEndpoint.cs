@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Orderly.Hosting.Access;
 
 namespace Orderly.Hosting;
 
@@ -14,6 +15,9 @@ public static class HealthEndpoint
     public const string Route = "/api/health";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = false };
+
+    /// <summary>Anyone may ask whether the app lives; only an operator sees each dependency (paths, host names, errors).</summary>
+    public static readonly ApiRoute Health = new("Health", "GET", Route, RoutePolicy.Anyone);
 
     /// <summary>Maps <c>GET /api/health</c>: 200 when healthy or degraded, 503 when unhealthy.</summary>
     public static IEndpointConventionBuilder MapOrderlyHealth(this IEndpointRouteBuilder routes, string pattern = Route) =>
@@ -26,12 +30,17 @@ public static class HealthEndpoint
                 [HealthStatus.Degraded] = StatusCodes.Status200OK,
                 [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
             },
-        }).WithTags("health");
+        }).WithName(Health.Name).WithTags("health").RequirePolicy(Health.Policy);
 
-    /// <summary>Writes <c>{ status, totalDurationMs, checks: { name: { status, description, durationMs, data } } }</c>.</summary>
+    /// <summary>
+    /// Writes <c>{ status }</c> for anyone, and for an operator <c>{ status, totalDurationMs, checks: { name: { status,
+    /// description, durationMs, data } } }</c>.
+    /// </summary>
     public static Task WriteAsync(HttpContext context, HealthReport report)
     {
         context.Response.ContentType = "application/json; charset=utf-8";
+        if (!context.User.IsOperator())
+            return JsonSerializer.SerializeAsync(context.Response.Body, new { status = report.Status.ToString() }, Json, context.RequestAborted);
         var body = new
         {
             status = report.Status.ToString(),

@@ -1,6 +1,7 @@
 using System.Net;
 using Orderly.Contracts;
 using Orderly.Contracts.Orders;
+using Orderly.Hosting.Access;
 using Orderly.Orders.Handlers;
 
 namespace Orderly.Orders.Tests;
@@ -11,7 +12,8 @@ public sealed class CustomerOrdersReadModelTests : IAsyncLifetime
     private readonly OrdersHarness _orders = new();
     private HttpClient _client = null!;
 
-    public async Task InitializeAsync() => _client = await _orders.ClientAsync();
+    /// <summary>An operator's client: it may read any customer's list.</summary>
+    public async Task InitializeAsync() => _client = await _orders.ClientAsync("ops", Roles.Operator);
 
     public async Task DisposeAsync() => await _orders.DisposeAsync();
 
@@ -33,13 +35,15 @@ public sealed class CustomerOrdersReadModelTests : IAsyncLifetime
 
     private async Task<string> PlaceAsync(string customerId)
     {
-        using var response = await _client.PostAsync(OrderRequests.Valid(customerId));
+        using var customer = await _orders.ClientAsync(customerId, Roles.Customer);
+        using var response = await customer.PostAsync(OrderRequests.Valid(customerId));
         return (await response.JsonAsync()).GetProperty("orderId").GetString()!;
     }
 
     private async Task<List<(string OrderId, string Status)>> ListAsync(string customerId)
     {
-        using var response = await _client.GetAsync($"/api/customers/{customerId}/orders");
+        using var customer = await _orders.ClientAsync(customerId, Roles.Customer);
+        using var response = await customer.GetAsync($"/api/customers/{customerId}/orders");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (await response.JsonAsync()).EnumerateArray()
             .Select(o => (o.GetProperty("orderId").GetString()!, o.GetProperty("status").GetString()!)).ToList();

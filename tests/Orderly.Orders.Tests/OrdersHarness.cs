@@ -12,6 +12,7 @@ using Orderly.Contracts;
 using Orderly.Embedded;
 using Orderly.Embedded.Store;
 using Orderly.Messaging;
+using Orderly.Hosting.Access;
 using Orderly.Outbox;
 using Orderly.Storage;
 
@@ -57,8 +58,17 @@ public sealed class OrdersHarness : IAsyncDisposable
     /// <summary>The checkout's envelope factory, for commands sent to orders.</summary>
     public EnvelopeFactory Checkout => new("/orderly/checkout", Clock);
 
-    /// <summary>An HTTP client for the orders API on a test server.</summary>
-    public async Task<HttpClient> ClientAsync()
+    /// <summary>The per-customer limit on placing orders (0 = off), read when the first client is made.</summary>
+    public (int PerMinute, int Burst) PlaceOrderLimit { get; set; } = (0, 0);
+
+    /// <summary>The issuer the test server trusts.</summary>
+    public TestTokens Tokens { get; } = new();
+
+    /// <summary>An HTTP client for the orders API on a test server, calling as customer <c>cust-1</c>.</summary>
+    public Task<HttpClient> ClientAsync() => ClientAsync("cust-1", Roles.Customer);
+
+    /// <summary>An HTTP client for the orders API calling as <paramref name="subject"/> with <paramref name="roles"/> (none: anonymous).</summary>
+    public async Task<HttpClient> ClientAsync(string? subject, params string[] roles)
     {
         if (_app is null)
         {
@@ -67,12 +77,19 @@ public sealed class OrdersHarness : IAsyncDisposable
             builder.Logging.ClearProviders();
             builder.Services.AddSingleton<TimeProvider>(Clock);
             builder.Services.AddKeyedSingleton(OrdersModule.Name, HttpStore);
+            // Off unless a test turns it on: most tests place many orders as one customer.
+            builder.Configuration["RateLimits:PlaceOrder:PermitsPerMinute"] = PlaceOrderLimit.PerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            builder.Configuration["RateLimits:PlaceOrder:Burst"] = PlaceOrderLimit.Burst.ToString(System.Globalization.CultureInfo.InvariantCulture);
             builder.Services.AddOrdersContext(builder.Configuration);
+            builder.Services.AddProblemDetails();
+            builder.Services.AddAccessGate(_ => Tokens.Validator());
             _app = builder.Build();
+            _app.UseAccessGate();
             _app.MapOrdersApi();
             await _app.StartAsync();
         }
-        return _app.GetTestClient();
+        var client = _app.GetTestClient();
+        return subject is null ? client : Tokens.As(client, subject, roles);
     }
 
     /// <summary>Runs a handler on a message as the pipeline would; returns what it staged (the batch is committed).</summary>

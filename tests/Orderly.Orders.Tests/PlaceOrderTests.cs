@@ -7,6 +7,8 @@ using Orderly.Orders.Handlers;
 using Orderly.Outbox;
 using Orderly.Storage;
 
+using Orderly.Hosting.Access;
+
 namespace Orderly.Orders.Tests;
 
 /// <summary>Placing and reading orders through the HTTP API, on the embedded store.</summary>
@@ -143,8 +145,10 @@ public sealed class PlaceOrderTests : IAsyncLifetime
     [Fact]
     public async Task Two_customers_using_the_same_key_get_two_orders()
     {
-        using var a = await _client.PostAsync(OrderRequests.Valid("cust-a"), "shared-key");
-        using var b = await _client.PostAsync(OrderRequests.Valid("cust-b"), "shared-key");
+        using var clientA = await _orders.ClientAsync("cust-a", Roles.Customer);
+        using var clientB = await _orders.ClientAsync("cust-b", Roles.Customer);
+        using var a = await clientA.PostAsync(OrderRequests.Valid("cust-a"), "shared-key");
+        using var b = await clientB.PostAsync(OrderRequests.Valid("cust-b"), "shared-key");
         Assert.Equal(HttpStatusCode.Accepted, b.StatusCode);
         Assert.NotEqual((await a.JsonAsync()).GetProperty("orderId").GetString(), (await b.JsonAsync()).GetProperty("orderId").GetString());
     }
@@ -154,7 +158,8 @@ public sealed class PlaceOrderTests : IAsyncLifetime
     {
         var body = OrderRequests.Valid(new string('c', 64));
         body["items"] = Enumerable.Range(0, 50).Select(i => new { sku = $"NO_SUCH-SKU_{i}", quantity = 1000 }).ToArray();
-        using var response = await _client.PostAsync(body);
+        using var customer = await _orders.ClientAsync(new string('c', 64), Roles.Customer);
+        using var response = await customer.PostAsync(body);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Equal(50, Assert.IsType<OrderPlaced>(EnvelopeJson.ReadData(Assert.Single(await _orders.PendingMessagesAsync()).Envelope)).Items.Count);
     }

@@ -16,11 +16,37 @@ public static class LocalHostSettings
     public static string Apply(WebApplicationBuilder builder)
     {
         var orderlyUrls = builder.Configuration["ORDERLY_URLS"];
-        if (!string.IsNullOrWhiteSpace(orderlyUrls)) builder.WebHost.UseUrls(orderlyUrls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        if (!string.IsNullOrWhiteSpace(orderlyUrls)) builder.WebHost.UseUrls(Split(orderlyUrls));
         else if (string.IsNullOrWhiteSpace(builder.Configuration["urls"]) && string.IsNullOrWhiteSpace(builder.Configuration["http_ports"]))
             builder.WebHost.UseUrls(DefaultUrl);
 
         var dataPath = builder.Configuration["Orderly:DataPath"] ?? builder.Configuration["ORDERLY_DATA_PATH"] ?? DefaultDataPath;
         return Path.GetFullPath(dataPath);
     }
+
+    /// <summary>
+    /// Whether <c>POST /api/dev/token</c> is served: by default only when every address the host listens on is loopback, since
+    /// anyone who reaches it can mint an operator's token; <c>LocalHost__DevTokens=true</c> forces it on (with a warning at start),
+    /// <c>false</c> off.
+    /// </summary>
+    public static bool DevTokensEnabled(IConfiguration configuration, out bool forcedOffLoopback)
+    {
+        var urls = Split(configuration["ORDERLY_URLS"] ?? configuration["urls"] ?? DefaultUrl);
+        var loopbackOnly = string.IsNullOrWhiteSpace(configuration["http_ports"]) && urls.All(IsLoopback);
+        var setting = configuration.GetValue<bool?>("LocalHost:DevTokens");
+        forcedOffLoopback = setting == true && !loopbackOnly;
+        return setting ?? loopbackOnly;
+    }
+
+    /// <summary>Whether a listen URL binds only this machine (<c>localhost</c>, 127.x, <c>[::1]</c>); <c>*</c>, <c>+</c> and 0.0.0.0 do not.</summary>
+    public static bool IsLoopback(string url)
+    {
+        var host = url.Contains("://", StringComparison.Ordinal) ? url[(url.IndexOf("://", StringComparison.Ordinal) + 3)..] : url;
+        var end = host.StartsWith('[') ? host.IndexOf(']', StringComparison.Ordinal) + 1 : host.IndexOf(':', StringComparison.Ordinal);
+        host = end > 0 ? host[..end] : host.TrimEnd('/');
+        if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)) return true;
+        return System.Net.IPAddress.TryParse(host.Trim('[', ']'), out var address) && System.Net.IPAddress.IsLoopback(address);
+    }
+
+    private static string[] Split(string urls) => urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

@@ -7,8 +7,10 @@ using Orderly.Embedded;
 using Orderly.Embedded.Broker;
 using Orderly.Embedded.Store;
 using Orderly.Hosting;
+using Orderly.Hosting.Access;
 using Orderly.Inventory;
 using Orderly.LocalHost;
+using Orderly.LocalHost.DevTokens;
 using Orderly.Messaging;
 using Orderly.Notifications;
 using Orderly.Orchestrations.Embedded;
@@ -24,6 +26,15 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddOrderlyDefaults();
 var dataPath = LocalHostSettings.Apply(builder);
 var configuration = builder.Configuration;
+Directory.CreateDirectory(dataPath);
+
+// Tokens: the host's own dev issuer, unless Auth__MetadataAddress names a real one (Entra ID) to trust instead.
+var devTokens = DevTokenIssuer.OpenOrCreate(dataPath);
+var issueDevTokens = LocalHostSettings.DevTokensEnabled(configuration, out var devTokensOffLoopback);
+builder.Services.AddSingleton(devTokens);
+builder.Services.AddAccessGate(_ => string.IsNullOrWhiteSpace(configuration["Auth:MetadataAddress"])
+    ? devTokens.Validator()
+    : new BearerTokens(AccessOptions.From(configuration)));
 
 // One file holds everything; opening the broker makes messages a killed process had locked deliverable again.
 var database = new SqliteDatabase(Path.Combine(dataPath, "orderly.db"));
@@ -75,8 +86,10 @@ foreach (var document in ShopContexts.Containers.Append("admin"))
 
 var app = builder.Build();
 app.UseOrderlyDefaults();
+app.UseAccessGate();
 app.MapOrderlyHealth();
-app.MapOpenApi("/openapi/{documentName}.json");
+app.MapOpenApi("/openapi/{documentName}.json").RequirePolicy(RoutePolicy.Anyone);
+app.MapDevTokens(issueDevTokens);
 app.MapOrdersApi();
 app.MapInventoryApi();
 app.MapPaymentsApi();
@@ -85,6 +98,7 @@ app.MapNotificationsApi();
 app.MapCheckoutApi();
 app.MapDeadLetterTriage();
 app.MapStats();
+app.RequireRoutePolicies();
 
 try
 {
@@ -95,6 +109,8 @@ try
 
     var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
     var url = addresses.FirstOrDefault() ?? LocalHostSettings.DefaultUrl;
+    if (devTokensOffLoopback)
+        app.Logger.LogWarning("LocalHost__DevTokens=true on a non-loopback address: anyone who reaches {Url}/api/dev/token can mint any role's token", url);
     Console.WriteLine($"""
         Orderly local host (embedded mode) listening on {string.Join(", ", addresses)}
           data:          {database.Path}
@@ -103,7 +119,8 @@ try
           catalog:       {(loaded.Count > 0 ? "loaded " + string.Join(", ", loaded) : "already there")}
           health:        {url}/api/health
           openapi:       {url}/openapi/orders.json (and inventory, payments, shipping, notifications, checkout, admin)
-          dead letters:  {url}/api/admin/dead-letters
+          dead letters:  {url}/api/admin/dead-letters (operator)
+          tokens:        {(issueDevTokens ? $"POST {url}/api/dev/token {{\"subject\":\"ada\",\"roles\":[\"customer\"]}}" : "dev tokens off (not loopback); set LocalHost__DevTokens=true to force")}
         Press Ctrl+C to stop (in-flight work finishes; anything unfinished resumes on the next start).
         """);
     await app.WaitForShutdownAsync();

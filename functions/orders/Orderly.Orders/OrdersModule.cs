@@ -6,7 +6,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orderly.ConsumerPipeline;
 using Orderly.Contracts.Orders;
+using Orderly.Hosting.Access;
 using Orderly.Messaging;
+using Orderly.Storage;
+using Microsoft.Extensions.Logging;
 using Orderly.Orders.Handlers;
 using Orderly.Orders.Http;
 
@@ -21,6 +24,17 @@ public static class OrdersModule
     /// <summary>CloudEvents source of the orders context.</summary>
     public const string Source = "/orderly/orders";
 
+    /// <summary>Every route of the orders API and who may call it; a Function's name is its row's name.</summary>
+    public static class Routes
+    {
+        public static readonly ApiRoute PlaceOrder = new(nameof(PlaceOrder), "POST", "/api/orders",
+            RoutePolicy.For(Roles.Customer).WithBody(32 * 1024).RateLimited(SubjectRateLimits.PlaceOrder));
+        public static readonly ApiRoute GetOrder = new(nameof(GetOrder), "GET", "/api/orders/{orderId}", RoutePolicy.For(Roles.Customer, Roles.Operator));
+        public static readonly ApiRoute GetCustomerOrders = new(nameof(GetCustomerOrders), "GET", "/api/customers/{customerId}/orders", RoutePolicy.For(Roles.Customer, Roles.Operator));
+
+        public static readonly IReadOnlyList<ApiRoute> All = [PlaceOrder, GetOrder, GetCustomerOrders];
+    }
+
     /// <summary>
     /// Registers the entity names, the keyed EnvelopeFactory and the handlers: ConfirmOrder/CancelOrder on the commands queue,
     /// and the order events on the read-model subscription. The host registers the keyed <c>IDocumentStore</c>.
@@ -31,6 +45,8 @@ public static class OrdersModule
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(messaging);
         services.AddKeyedSingleton(Name, (sp, _) => new EnvelopeFactory(Source, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new OrdersServices(sp.GetRequiredKeyedService<IDocumentStore>(Name),
+            sp.GetRequiredKeyedService<EnvelopeFactory>(Name), messaging, sp.GetRequiredService<ILogger<OrdersServices>>()));
 
         services.AddMessageHandler<ConfirmOrder, ConfirmOrderHandler>(Name, messaging.CommandsQueue);
         services.AddMessageHandler<CancelOrder, CancelOrderHandler>(Name, messaging.CommandsQueue);
@@ -43,23 +59,20 @@ public static class OrdersModule
     /// <summary>Maps <c>POST /api/orders</c>, <c>GET /api/orders/{orderId}</c> and <c>GET /api/customers/{customerId}/orders</c>.</summary>
     public static IEndpointRouteBuilder MapOrdersApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/api/orders", OrdersEndpoints.PlaceOrder)
-            .WithName("PlaceOrder")
-            .WithSummary("Places an order; the checkout confirms or cancels it.")
+        routes.MapApi(Routes.PlaceOrder, OrdersEndpoints.PlaceOrder)
+            .WithSummary("Places an order for the calling customer; the checkout confirms or cancels it.")
             .Accepts<PlaceOrderBody>("application/json")
             .Produces<OrderAccepted>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithTags(Name);
-        routes.MapGet("/api/orders/{orderId}", OrdersEndpoints.GetOrder)
-            .WithName("GetOrder")
-            .WithSummary("An order with its status, items and (once confirmed) total.")
+        routes.MapApi(Routes.GetOrder, OrdersEndpoints.GetOrder)
+            .WithSummary("An order with its status, items and (once confirmed) total; a customer sees only their own (others: 404).")
             .Produces<OrderView>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithTags(Name);
-        routes.MapGet("/api/customers/{customerId}/orders", OrdersEndpoints.GetCustomerOrders)
-            .WithName("GetCustomerOrders")
-            .WithSummary("A customer's orders, newest first (read model fed by order events).")
+        routes.MapApi(Routes.GetCustomerOrders, OrdersEndpoints.GetCustomerOrders)
+            .WithSummary("A customer's orders, newest first (read model fed by order events); a customer may list only their own (403).")
             .Produces<IReadOnlyList<CustomerOrderView>>()
             .ProducesValidationProblem()
             .WithTags(Name);

@@ -1,8 +1,10 @@
-using System.Text.Json;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
+using Orderly.Hosting.Access;
+using Orderly.Hosting.Http;
 using Orderly.Messaging;
 using Orderly.Orders.Domain;
 using Orderly.Orders.Persistence;
@@ -11,57 +13,52 @@ using Orderly.Storage;
 
 namespace Orderly.Orders.Http;
 
-/// <summary>The orders HTTP API, one method per route; the local host maps them and the Function App shell calls the same methods.</summary>
+/// <summary>
+/// The orders HTTP API, one method per route; the local host maps them and the Function App shell calls the same methods.
+/// The access gate has admitted the caller by the route's policy before any of them runs.
+/// </summary>
 public static class OrdersEndpoints
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
     /// <summary>
-    /// <c>POST /api/orders</c>: validates, then writes the Pending order and its OrderPlaced outbox record in one batch.
+    /// <c>POST /api/orders</c>: validates, then writes the Pending order and its OrderPlaced outbox record in one batch. The
+    /// customer is the token's subject; a body <c>customerId</c> may repeat it, never name someone else (403).
     /// With an Idempotency-Key the order id is derived from (customerId, key), so a retry collides with the first order:
     /// the same body answers that order again, another body is a 422 naming the key.
     /// </summary>
-    public static async Task<IResult> PlaceOrder(HttpRequest request, CancellationToken cancellationToken)
+    public static async Task<Results<Accepted<OrderAccepted>, ValidationProblem, ProblemHttpResult>> PlaceOrder(
+        HttpRequest request, ClaimsPrincipal caller, [FromServices] OrdersServices services, CancellationToken cancellationToken)
     {
+        var subject = caller.SubjectOf() ?? throw new InvalidOperationException("The access gate admits only customers here.");
         var keys = request.Headers[IdempotencyKeyHeader];
         var key = keys.Count == 0 ? null : keys.ToString();
         var keyError = keys.Count > 1 ? $"Send one {IdempotencyKeyHeader} header, not {keys.Count}." : PlaceOrderInput.CheckIdempotencyKey(key);
 
-        Domain.PlaceOrder? placeOrder;
-        Dictionary<string, string[]> errors;
-        try
-        {
-            using var json = await JsonDocument.ParseAsync(request.Body, default, cancellationToken).ConfigureAwait(false);
-            placeOrder = PlaceOrderInput.Read(json.RootElement, out errors);
-        }
-        catch (JsonException ex)
-        {
-            placeOrder = null;
-            errors = new() { ["body"] = [$"The body is not valid JSON: {ex.Message}"] };
-        }
-        if (keyError is not null) errors[IdempotencyKeyHeader] = [keyError];
-        if (placeOrder is null || errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The order is not valid.");
-
-        var services = request.HttpContext.RequestServices;
-        var store = services.GetRequiredKeyedService<IDocumentStore>(OrdersModule.Name);
-        var envelopes = services.GetRequiredKeyedService<EnvelopeFactory>(OrdersModule.Name);
-        var messaging = services.GetRequiredService<OrdersMessaging>();
+        using var body = await JsonBody.ReadObjectAsync(request, cancellationToken).ConfigureAwait(false);
+        if (body.Refusal is { } refusal) return refusal;
+        var placeOrder = PlaceOrderInput.Read(body.Root, subject, body.Fields);
+        if (keyError is not null) body.Fields.Errors.Add(IdempotencyKeyHeader, keyError);
+        if (placeOrder is null || body.Fields.Errors.Any) return body.Fields.Errors.ToProblem("The order is not valid.");
+        if (!string.Equals(placeOrder.CustomerId, subject, StringComparison.Ordinal))
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
+                detail: "customerId must be the caller's own id (the token's subject), or left out.");
 
         var orderId = key is null ? Domain.PlaceOrder.NewOrderId() : Domain.PlaceOrder.OrderIdFor(placeOrder.CustomerId, key);
-        var now = envelopes.Time.GetUtcNow();
+        var now = services.Envelopes.Time.GetUtcNow();
         var order = Order.Place(orderId, placeOrder, now);
-        var placed = envelopes.Create(order.Placed(), correlationId: orderId, subject: orderId);
+        var placed = services.Envelopes.Create(order.Placed(), correlationId: orderId, subject: orderId);
         var batch = new WriteBatch(orderId)
             .SaveOrder(order, etag: null)
-            .AddOutgoing(new OutgoingMessage(messaging.EventsTopic, placed), now);
+            .AddOutgoing(new OutgoingMessage(services.Messaging.EventsTopic, placed), now);
         try
         {
-            await store.CommitAsync(batch, cancellationToken).ConfigureAwait(false);
+            await services.Store.CommitAsync(batch, cancellationToken).ConfigureAwait(false);
         }
         catch (DocumentConflictException) when (key is not null)
         {
             // The key was used before: the first order answers, if this is the same request.
-            var existing = await store.LoadOrderAsync(orderId, cancellationToken).ConfigureAwait(false)
+            var existing = await services.Store.LoadOrderAsync(orderId, cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException($"Order {orderId} conflicted on create but cannot be read.");
             if (!existing.Order.WasPlacedBy(placeOrder))
             {
@@ -77,34 +74,37 @@ public static class OrdersEndpoints
             return Accepted(existing.Order);
         }
 
-        Logger(request).LogInformation("Order {OrderId} placed for customer {CustomerId} with {LineCount} lines",
+        services.Log.LogInformation("Order {OrderId} placed for customer {CustomerId} with {LineCount} lines",
             orderId, order.CustomerId, order.Items.Count);
         return Accepted(order);
     }
 
-    /// <summary><c>GET /api/orders/{orderId}</c>: the order (without its payment token), or 404.</summary>
-    public static async Task<IResult> GetOrder(HttpRequest request, string orderId, CancellationToken cancellationToken)
+    /// <summary><c>GET /api/orders/{orderId}</c>: the order (without its payment token), or 404 — also for another customer's order.</summary>
+    public static async Task<Results<Ok<OrderView>, ProblemHttpResult>> GetOrder(
+        string orderId, ClaimsPrincipal caller, [FromServices] OrdersServices services, CancellationToken cancellationToken)
     {
-        var store = request.HttpContext.RequestServices.GetRequiredKeyedService<IDocumentStore>(OrdersModule.Name);
         var loaded = string.IsNullOrEmpty(orderId) || orderId.Length > 64
             ? null
-            : await store.LoadOrderAsync(orderId, cancellationToken).ConfigureAwait(false);
-        return loaded is null
-            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Order not found.", detail: $"There is no order '{orderId}'.")
-            : TypedResults.Ok(OrderView.Of(loaded.Order));
+            : await services.Store.LoadOrderAsync(orderId, cancellationToken).ConfigureAwait(false);
+        // Another customer's order is answered exactly like a missing one, so ids cannot be probed.
+        return loaded is not null && caller.MaySee(loaded.Order.CustomerId)
+            ? TypedResults.Ok(OrderView.Of(loaded.Order))
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Order not found.", detail: $"There is no order '{orderId}'.");
     }
 
-    /// <summary><c>GET /api/customers/{customerId}/orders</c>: the customer's orders from the read model, newest first.</summary>
-    public static async Task<IResult> GetCustomerOrders(HttpRequest request, string customerId, CancellationToken cancellationToken)
+    /// <summary><c>GET /api/customers/{customerId}/orders</c>: the customer's orders from the read model, newest first; another customer's list is 403.</summary>
+    public static async Task<Results<Ok<List<CustomerOrderView>>, ValidationProblem, ProblemHttpResult>> GetCustomerOrders(
+        string customerId, ClaimsPrincipal caller, [FromServices] OrdersServices services, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(customerId) || customerId.Length > PlaceOrderInput.MaxCustomerIdLength)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
             {
                 ["customerId"] = [$"customerId must be 1 to {PlaceOrderInput.MaxCustomerIdLength} characters and not blank."],
             });
+        if (!caller.MaySee(customerId))
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "A customer may list only their own orders.");
 
-        var store = request.HttpContext.RequestServices.GetRequiredKeyedService<IDocumentStore>(OrdersModule.Name);
-        var docs = await store.QueryAsync(CustomerOrderSummary.PartitionFor(customerId), CustomerOrderSummary.Kind, cancellationToken)
+        var docs = await services.Store.QueryAsync(CustomerOrderSummary.PartitionFor(customerId), CustomerOrderSummary.Kind, cancellationToken)
             .ConfigureAwait(false);
         var orders = docs.Select(d => d.As<CustomerOrderSummary>())
             .OrderByDescending(s => s.SortTime)
@@ -116,7 +116,4 @@ public static class OrdersEndpoints
 
     private static Accepted<OrderAccepted> Accepted(Order order) =>
         TypedResults.Accepted($"/api/orders/{order.OrderId}", new OrderAccepted(order.OrderId, order.Status));
-
-    private static ILogger Logger(HttpRequest request) =>
-        request.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(OrdersEndpoints).FullName!);
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Orderly.Contracts;
+using Orderly.Hosting.Http;
 using Orderly.Orders.Domain;
 
 namespace Orderly.Orders.Http;
@@ -20,24 +21,19 @@ public static partial class PlaceOrderInput
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
     private static partial Regex SkuPattern();
 
-    /// <summary>The request, or null with <paramref name="errors"/> naming each bad field.</summary>
-    public static PlaceOrder? Read(JsonElement body, out Dictionary<string, string[]> errors)
+    /// <summary>
+    /// The request of <paramref name="subject"/> (the customer the token names; a body <c>customerId</c>, when present, is
+    /// read and checked like any field, and the endpoint refuses one that is not the subject), or null with every bad field
+    /// in <paramref name="fields"/>.
+    /// </summary>
+    public static PlaceOrder? Read(JsonElement body, string subject, FieldReader fields)
     {
-        var found = new Errors();
-        if (body.ValueKind != JsonValueKind.Object)
-        {
-            found.Add("body", "The body must be a JSON object.");
-            errors = found.ToDictionary();
-            return null;
-        }
-
-        var customerId = Text(body, "customerId", "customerId", MaxCustomerIdLength, found);
-        var items = Lines(body, found);
-        var address = Address(body, found);
-        var paymentToken = Text(body, "paymentToken", "paymentToken", MaxPaymentTokenLength, found);
-
-        errors = found.ToDictionary();
-        return errors.Count == 0 ? new PlaceOrder(customerId!, items!, address!, paymentToken!) : null;
+        var customerId = fields.Text(body, "customerId", MaxCustomerIdLength, required: false);
+        var items = Lines(body, fields);
+        var address = Address(body, fields);
+        var paymentToken = fields.Text(body, "paymentToken", MaxPaymentTokenLength);
+        if (fields.Errors.Any || items is null || address is null || paymentToken is null) return null;
+        return new PlaceOrder(customerId ?? subject, items, address, paymentToken);
     }
 
     /// <summary>The error of an Idempotency-Key header value, or null when it is acceptable (absent counts as acceptable).</summary>
@@ -49,143 +45,38 @@ public static partial class PlaceOrderInput
         return null;
     }
 
-    private static List<OrderLine>? Lines(JsonElement body, Errors errors)
+    private static List<OrderLine>? Lines(JsonElement body, FieldReader fields)
     {
-        if (!body.TryGetProperty("items", out var items) || items.ValueKind == JsonValueKind.Null)
-        {
-            errors.Add("items", "items is required.");
-            return null;
-        }
-        if (items.ValueKind != JsonValueKind.Array)
-        {
-            errors.Add("items", "items must be an array of { sku, quantity }.");
-            return null;
-        }
-        var count = items.GetArrayLength();
-        if (count is 0 or > MaxLines)
-        {
-            errors.Add("items", $"An order has 1 to {MaxLines} lines; this one has {count}.");
-            return null;
-        }
-
-        var lines = new List<OrderLine>(count);
+        if (fields.Array(body, "items", 1, MaxLines, "{ sku, quantity }") is not { } items) return null;
+        var lines = new List<OrderLine>(items.GetArrayLength());
         var i = 0;
         foreach (var line in items.EnumerateArray())
         {
             var path = $"items[{i++}]";
             if (line.ValueKind != JsonValueKind.Object)
             {
-                errors.Add(path, "Each line must be an object { sku, quantity }.");
+                fields.Errors.Add(path, "Each line must be an object { sku, quantity }.");
                 continue;
             }
-            var sku = Sku(line, path + ".sku", errors);
-            var quantity = Quantity(line, path + ".quantity", errors);
+            var sku = fields.Code(line, "sku", SkuPattern().IsMatch, "sku must be 1 to 64 letters, digits, '-' or '_'.", path + ".sku");
+            var quantity = fields.Int(line, "quantity", 1, MaxQuantity, path + ".quantity");
             if (sku is not null && quantity is not null) lines.Add(new OrderLine(sku, quantity.Value));
         }
-        return lines.Count == count ? lines : null;
+        return lines.Count == i ? lines : null;
     }
 
-    private static string? Sku(JsonElement line, string path, Errors errors)
+    private static ShippingAddress? Address(JsonElement body, FieldReader fields)
     {
-        if (!line.TryGetProperty("sku", out var sku) || sku.ValueKind == JsonValueKind.Null)
-        {
-            errors.Add(path, "sku is required.");
-            return null;
-        }
-        if (sku.ValueKind != JsonValueKind.String || !SkuPattern().IsMatch(sku.GetString()!))
-        {
-            errors.Add(path, "sku must be 1 to 64 letters, digits, '-' or '_'.");
-            return null;
-        }
-        return sku.GetString();
-    }
-
-    private static int? Quantity(JsonElement line, string path, Errors errors)
-    {
-        if (!line.TryGetProperty("quantity", out var quantity) || quantity.ValueKind == JsonValueKind.Null)
-        {
-            errors.Add(path, "quantity is required.");
-            return null;
-        }
-        if (quantity.ValueKind != JsonValueKind.Number || !quantity.TryGetInt32(out var n) || n is < 1 or > MaxQuantity)
-        {
-            errors.Add(path, $"quantity must be a whole number from 1 to {MaxQuantity}.");
-            return null;
-        }
-        return n;
-    }
-
-    private static ShippingAddress? Address(JsonElement body, Errors errors)
-    {
-        if (!body.TryGetProperty("shippingAddress", out var a) || a.ValueKind == JsonValueKind.Null)
-        {
-            errors.Add("shippingAddress", "shippingAddress is required.");
-            return null;
-        }
-        if (a.ValueKind != JsonValueKind.Object)
-        {
-            errors.Add("shippingAddress", "shippingAddress must be an object { name, line1, city, postalCode, country }.");
-            return null;
-        }
+        if (fields.Object(body, "shippingAddress", "{ name, line1, city, postalCode, country }") is not { } a) return null;
         // Bounds match the contract schema (common.schema.json#/$defs/shippingAddress), so an accepted order always makes a valid event.
-        var name = Text(a, "name", "shippingAddress.name", 200, errors);
-        var line1 = Text(a, "line1", "shippingAddress.line1", 200, errors);
-        var city = Text(a, "city", "shippingAddress.city", 100, errors);
-        var postalCode = Text(a, "postalCode", "shippingAddress.postalCode", 20, errors);
-        var country = Country(a, errors);
+        var name = fields.Text(a, "name", 200, "shippingAddress.name");
+        var line1 = fields.Text(a, "line1", 200, "shippingAddress.line1");
+        var city = fields.Text(a, "city", 100, "shippingAddress.city");
+        var postalCode = fields.Text(a, "postalCode", 20, "shippingAddress.postalCode");
+        var country = fields.Code(a, "country", CountryCodes.IsAssigned,
+            "country must be an assigned ISO 3166-1 alpha-2 code in upper case, e.g. DE or US.", "shippingAddress.country");
         return name is null || line1 is null || city is null || postalCode is null || country is null
             ? null
             : new ShippingAddress(name, line1, city, postalCode, country);
-    }
-
-    private static string? Country(JsonElement address, Errors errors)
-    {
-        const string path = "shippingAddress.country";
-        if (!address.TryGetProperty("country", out var c) || c.ValueKind == JsonValueKind.Null)
-        {
-            errors.Add(path, "country is required.");
-            return null;
-        }
-        if (c.ValueKind != JsonValueKind.String || !CountryCodes.IsAssigned(c.GetString()!))
-        {
-            errors.Add(path, "country must be an assigned ISO 3166-1 alpha-2 code in upper case, e.g. DE or US.");
-            return null;
-        }
-        return c.GetString();
-    }
-
-    /// <summary>A required string of 1 to <paramref name="max"/> characters that is not only white space.</summary>
-    private static string? Text(JsonElement parent, string name, string path, int max, Errors errors)
-    {
-        if (!parent.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
-        {
-            errors.Add(path, $"{name} is required.");
-            return null;
-        }
-        if (v.ValueKind != JsonValueKind.String)
-        {
-            errors.Add(path, $"{name} must be a string.");
-            return null;
-        }
-        var s = v.GetString()!;
-        if (string.IsNullOrWhiteSpace(s) || s.Length > max)
-        {
-            errors.Add(path, $"{name} must be 1 to {max} characters and not blank.");
-            return null;
-        }
-        return s;
-    }
-
-    private sealed class Errors
-    {
-        private readonly Dictionary<string, List<string>> _byField = new(StringComparer.Ordinal);
-
-        public void Add(string field, string message)
-        {
-            if (!_byField.TryGetValue(field, out var list)) _byField[field] = list = [];
-            list.Add(message);
-        }
-
-        public Dictionary<string, string[]> ToDictionary() => _byField.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray(), StringComparer.Ordinal);
     }
 }
