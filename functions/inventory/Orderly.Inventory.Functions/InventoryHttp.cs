@@ -27,7 +27,7 @@ public sealed class InventoryHttp(HealthCheckService health)
     public Task<IActionResult> GetAvailability([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "inventory/availability")] HttpRequest req, CancellationToken ct) =>
         InventoryEndpoints.GetAvailability(req, req.Query["skus"], ct).AsActionResult();
 
-    [Function("Health")]
+    [Function(nameof(HealthEndpoint.Health))]
     public Task<IActionResult> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest req, CancellationToken ct) =>
         HealthResponse.CheckAsync(health, ct);
 }

@@ -1,5 +1,6 @@
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
+using Orderly.Functions.Http;
 using Orderly.Functions.Shell;
 using Orderly.Inventory;
 
@@ -8,5 +9,6 @@ var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 var options = InventoryOptions.From(builder.Configuration);
 builder.AddOrderlyFunctionApp(InventoryModule.Name, [options.CommandsQueue, options.AvailabilityEntity]);
+builder.AddRouteAccess(InventoryModule.Routes.All);
 builder.Services.AddInventoryContext(builder.Configuration);
 builder.Build().Run();

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Orderly.Hosting.Access;
 using Orderly.Embedded.Broker;
 using Orderly.Messaging;
 
@@ -17,7 +18,8 @@ public static class DeadLetterEndpoints
     /// <summary>Maps the triage routes under <c>/api/admin/dead-letters</c>.</summary>
     public static IEndpointRouteBuilder MapDeadLetterTriage(this IEndpointRouteBuilder routes)
     {
-        var api = routes.MapGroup("/api/admin/dead-letters").WithTags(Tag);
+        // Operators only; an edited envelope may be large, a note small (each route's limit below).
+        var api = routes.MapGroup("/api/admin/dead-letters").WithTags(Tag).RequirePolicy(RoutePolicy.For(Roles.Operator).WithBody(256 * 1024));
         api.MapGet("", List).WithName("ListDeadLetters")
             .WithSummary("Dead letters, oldest first; filter with ?entity= and ?status=Pending|Resubmitted|Ignored.")
             .Produces(StatusCodes.Status200OK, contentType: "application/json").ProducesValidationProblem();

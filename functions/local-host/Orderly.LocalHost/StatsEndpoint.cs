@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Orderly.Hosting.Access;
 using Orderly.Embedded;
 using Orderly.Orchestrations.Embedded;
 
@@ -12,9 +13,11 @@ public static class StatsEndpoint
 {
     private static readonly Stopwatch Uptime = Stopwatch.StartNew();
 
+    public static readonly ApiRoute Route = new("GetStats", "GET", "/api/admin/stats", RoutePolicy.For(Roles.Operator));
+
     public static IEndpointRouteBuilder MapStats(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/api/admin/stats", Get).WithName("GetStats").WithTags("admin")
+        routes.MapApi(Route, Get).WithTags("admin")
             .WithSummary("Counters of the embedded runtime: commits, group-commit factor, messages handled, saga steps.")
             .Produces(StatusCodes.Status200OK, contentType: "application/json");
         return routes;

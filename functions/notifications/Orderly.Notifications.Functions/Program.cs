@@ -1,5 +1,6 @@
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
+using Orderly.Functions.Http;
 using Orderly.Functions.Shell;
 using Orderly.Notifications;
 
@@ -8,5 +9,6 @@ var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 var messaging = NotificationsMessaging.From(builder.Configuration);
 builder.AddOrderlyFunctionApp(NotificationsModule.Name, [messaging.Entity]);
+builder.AddRouteAccess(NotificationsModule.Routes.All);
 builder.Services.AddNotificationsContext(builder.Configuration);
 builder.Build().Run();

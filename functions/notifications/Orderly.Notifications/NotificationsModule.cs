@@ -1,3 +1,4 @@
+using Orderly.Hosting.Access;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -45,11 +46,18 @@ public static class NotificationsModule
         return services;
     }
 
+    /// <summary>Every route of the notifications API and who may call it; a Function's name is its row's name.</summary>
+    public static class Routes
+    {
+        public static readonly ApiRoute GetNotifications = new(nameof(GetNotifications), "GET", "/api/notifications", RoutePolicy.For(Roles.Customer, Roles.Operator));
+
+        public static readonly IReadOnlyList<ApiRoute> All = [GetNotifications];
+    }
+
     /// <summary>Maps <c>GET /api/notifications?customerId=…</c>.</summary>
     public static IEndpointRouteBuilder MapNotificationsApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/api/notifications", NotificationsEndpoints.GetNotifications)
-            .WithName("GetNotifications")
+        routes.MapApi(Routes.GetNotifications, NotificationsEndpoints.GetNotifications)
             .WithSummary("The messages sent to a customer, newest first.")
             .Produces<IReadOnlyList<Notification>>()
             .ProducesValidationProblem()

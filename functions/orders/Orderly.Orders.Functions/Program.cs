@@ -1,5 +1,6 @@
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
+using Orderly.Functions.Http;
 using Orderly.Functions.Shell;
 using Orderly.Orders;
 
@@ -8,5 +9,6 @@ var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 var messaging = OrdersMessaging.From(builder.Configuration);
 builder.AddOrderlyFunctionApp(OrdersModule.Name, [messaging.CommandsQueue, messaging.ReadModelEntity]);
+builder.AddRouteAccess(OrdersModule.Routes.All);
 builder.Services.AddOrdersContext(builder.Configuration);
 builder.Build().Run();

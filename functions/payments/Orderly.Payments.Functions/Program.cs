@@ -1,5 +1,6 @@
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
+using Orderly.Functions.Http;
 using Orderly.Functions.Shell;
 using Orderly.Payments;
 
@@ -8,5 +9,6 @@ var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 var options = PaymentsOptions.From(builder.Configuration);
 builder.AddOrderlyFunctionApp(PaymentsModule.Name, [options.CommandsQueue]);
+builder.AddRouteAccess(PaymentsModule.Routes.All);
 builder.Services.AddPaymentsContext(builder.Configuration);
 builder.Build().Run();

@@ -1,3 +1,4 @@
+using Orderly.Hosting.Access;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -47,12 +48,19 @@ public static class PaymentsModule
         return services;
     }
 
+    /// <summary>Every route of the payments API and who may call it; a Function's name is its row's name.</summary>
+    public static class Routes
+    {
+        public static readonly ApiRoute GetPayments = new(nameof(GetPayments), "GET", "/api/payments", RoutePolicy.For(Roles.Operator));
+
+        public static readonly IReadOnlyList<ApiRoute> All = [GetPayments];
+    }
+
     /// <summary>Maps the payments read API under <c>/api/payments</c>.</summary>
     public static IEndpointRouteBuilder MapPaymentsApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/api/payments", PaymentsEndpoints.GetPayments)
+        routes.MapApi(Routes.GetPayments, PaymentsEndpoints.GetPayments)
             .WithTags(Name)
-            .WithName("GetPayments")
             .WithSummary("The payments of an order (none, or one).")
             .Produces<List<PaymentView>>(StatusCodes.Status200OK)
             .ProducesValidationProblem();

@@ -1,3 +1,4 @@
+using Orderly.Hosting.Access;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -35,12 +36,19 @@ public static class ShippingModule
         return services;
     }
 
+    /// <summary>Every route of the shipping API and who may call it; a Function's name is its row's name.</summary>
+    public static class Routes
+    {
+        public static readonly ApiRoute GetShipments = new(nameof(GetShipments), "GET", "/api/shipments", RoutePolicy.For(Roles.Operator));
+
+        public static readonly IReadOnlyList<ApiRoute> All = [GetShipments];
+    }
+
     /// <summary>Maps the shipping read API under <c>/api/shipments</c>.</summary>
     public static IEndpointRouteBuilder MapShippingApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/api/shipments", ShippingEndpoints.GetShipments)
+        routes.MapApi(Routes.GetShipments, ShippingEndpoints.GetShipments)
             .WithTags(Name)
-            .WithName("GetShipments")
             .WithSummary("The shipments of an order (none, or one).")
             .Produces<List<ShipmentView>>(StatusCodes.Status200OK)
             .ProducesValidationProblem();

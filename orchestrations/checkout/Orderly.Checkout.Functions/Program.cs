@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orderly.Checkout;
 using Orderly.Checkout.Functions;
+using Orderly.Functions.Http;
 using Orderly.Functions.Shell;
 using Orderly.Orchestrations;
 
@@ -11,6 +12,7 @@ var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.AddOrderlyFunctionApp(CheckoutModule.Name,
     [CheckoutModule.OrderPlacedEntity(builder.Configuration), CheckoutModule.RepliesEntity(builder.Configuration)]);
+builder.AddRouteAccess(CheckoutModule.Routes.All);
 builder.Services.AddCheckoutContext(builder.Configuration);
 // The saga runtime here is Durable Functions: the handlers' ports go to the Durable client of the current invocation.
 builder.Services.AddSingleton<DurableSagaClient>();

@@ -1,3 +1,4 @@
+using Orderly.Hosting.Access;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -69,12 +70,19 @@ public static class CheckoutModule
     public static string RepliesEntity(IConfiguration configuration) =>
         configuration[$"{CheckoutOptions.Section}:Queues:Replies"] ?? Destinations.CheckoutReplies;
 
+    /// <summary>Every route of the checkout API and who may call it; a Function's name is its row's name.</summary>
+    public static class Routes
+    {
+        public static readonly ApiRoute GetCheckout = new(nameof(GetCheckout), "GET", "/api/checkout/{orderId}", RoutePolicy.For(Roles.Customer, Roles.Operator));
+
+        public static readonly IReadOnlyList<ApiRoute> All = [GetCheckout];
+    }
+
     /// <summary>Maps <c>GET /api/checkout/{orderId}</c>.</summary>
     public static IEndpointRouteBuilder MapCheckoutApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/api/checkout/{orderId}", CheckoutEndpoints.GetCheckout)
-            .WithName("GetCheckout")
-            .WithSummary("The checkout saga of an order: status, current step, steps and compensations.")
+        routes.MapApi(Routes.GetCheckout, CheckoutEndpoints.GetCheckout)
+            .WithSummary("The checkout saga of an order: status, current step, steps and compensations; a customer sees only their own (others: 404).")
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithTags(Name);

@@ -1,5 +1,8 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection;
+using Orderly.Hosting.Access;
 using Orderly.Notifications.Domain;
 using Orderly.Storage;
 
@@ -10,8 +13,9 @@ public static class NotificationsEndpoints
 {
     public const int MaxCustomerIdLength = 64;
 
-    /// <summary><c>GET /api/notifications?customerId=…</c>: what was sent to the customer, newest first.</summary>
-    public static async Task<IResult> GetNotifications(HttpRequest request, string? customerId, CancellationToken cancellationToken)
+    /// <summary><c>GET /api/notifications?customerId=…</c>: what was sent to the customer, newest first; a customer may read only their own (403).</summary>
+    public static async Task<Results<Ok<List<Notification>>, ValidationProblem, ProblemHttpResult>> GetNotifications(
+        string? customerId, ClaimsPrincipal caller, [FromKeyedServices(NotificationsModule.Name)] IDocumentStore store, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(customerId) || customerId.Length > MaxCustomerIdLength)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
@@ -19,7 +23,8 @@ public static class NotificationsEndpoints
                 ["customerId"] = [$"The query parameter customerId is required: 1 to {MaxCustomerIdLength} characters, not blank."],
             });
 
-        var store = request.HttpContext.RequestServices.GetRequiredKeyedService<IDocumentStore>(NotificationsModule.Name);
+        if (!caller.MaySee(customerId))
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "A customer may read only their own notifications.");
         var docs = await store.QueryAsync(Notification.PartitionFor(customerId), Notification.DocumentKind, cancellationToken)
             .ConfigureAwait(false);
         var notifications = docs.Select(d => d.As<Notification>())

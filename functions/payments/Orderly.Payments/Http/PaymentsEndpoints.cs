@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection;
 using Orderly.Contracts;
 using Orderly.Payments.Domain;
@@ -18,13 +19,13 @@ public static class PaymentsEndpoints
     public const int MaxOrderIdLength = 128;
 
     /// <summary><c>GET /api/payments?orderId=…</c>: the order's payments (none, or one), 400 naming <c>orderId</c> when it is missing.</summary>
-    public static async Task<IResult> GetPayments(HttpRequest request, string? orderId, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<List<PaymentView>>, ValidationProblem>> GetPayments(
+        string? orderId, [FromKeyedServices(PaymentsModule.Name)] IDocumentStore store, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(orderId) || orderId.Length > MaxOrderIdLength || orderId.Any(char.IsControl))
             return TypedResults.ValidationProblem(
                 new Dictionary<string, string[]> { ["orderId"] = [$"orderId is required: 1–{MaxOrderIdLength} characters."] },
                 title: "The request has invalid fields.");
-        var store = request.HttpContext.RequestServices.GetRequiredKeyedService<IDocumentStore>(PaymentsModule.Name);
         var docs = await store.QueryAsync(orderId, Payment.Kind, cancellationToken);
         return TypedResults.Ok(docs.Select(d => PaymentView.Of(d.As<Payment>())).ToList());
     }

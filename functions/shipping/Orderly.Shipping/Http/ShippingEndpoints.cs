@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection;
 using Orderly.Shipping.Domain;
 using Orderly.Storage;
@@ -19,13 +20,13 @@ public static class ShippingEndpoints
     public const int MaxOrderIdLength = 128;
 
     /// <summary><c>GET /api/shipments?orderId=…</c>: the order's shipments (none, or one), 400 naming <c>orderId</c> when it is missing.</summary>
-    public static async Task<IResult> GetShipments(HttpRequest request, string? orderId, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<List<ShipmentView>>, ValidationProblem>> GetShipments(
+        string? orderId, [FromKeyedServices(ShippingModule.Name)] IDocumentStore store, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(orderId) || orderId.Length > MaxOrderIdLength || orderId.Any(char.IsControl))
             return TypedResults.ValidationProblem(
                 new Dictionary<string, string[]> { ["orderId"] = [$"orderId is required: 1–{MaxOrderIdLength} characters."] },
                 title: "The request has invalid fields.");
-        var store = request.HttpContext.RequestServices.GetRequiredKeyedService<IDocumentStore>(ShippingModule.Name);
         var docs = await store.QueryAsync(orderId, Shipment.Kind, cancellationToken);
         return TypedResults.Ok(docs.Select(d => ShipmentView.Of(d.As<Shipment>())).ToList());
     }

@@ -1,7 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Orderly.Hosting.Access;
 using Orderly.Checkout.Saga;
 using Orderly.Orchestrations;
 
@@ -10,15 +13,19 @@ namespace Orderly.Checkout.Http;
 /// <summary>The checkout's routes; the local host maps them and the Function App shell calls the same methods.</summary>
 public static class CheckoutEndpoints
 {
-    /// <summary><c>GET /api/checkout/{orderId}</c>: the saga's status (steps, compensations, reason), or 404.</summary>
-    public static async Task<IResult> GetCheckout(HttpRequest request, string orderId, CancellationToken cancellationToken)
+    /// <summary>
+    /// <c>GET /api/checkout/{orderId}</c>: the saga's status (steps, compensations, reason), or 404 — also for another
+    /// customer's order, so ids cannot be probed.
+    /// </summary>
+    public static async Task<Results<JsonHttpResult<JsonObject>, ProblemHttpResult>> GetCheckout(
+        string orderId, ClaimsPrincipal caller, [FromServices] ISagaStatusReader reader, CancellationToken cancellationToken)
     {
-        var reader = request.HttpContext.RequestServices.GetRequiredService<ISagaStatusReader>();
-        var instance = await reader.GetStatusAsync(orderId, cancellationToken).ConfigureAwait(false);
-        if (instance is null)
+        var instance = orderId.Length is 0 or > 128 ? null : await reader.GetStatusAsync(orderId, cancellationToken).ConfigureAwait(false);
+        var view = instance is null ? null : ToView(instance);
+        if (view is null || !caller.MaySee(view["customerId"]?.GetValue<string>() ?? ""))
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No checkout for this order",
                 detail: $"No checkout saga exists for order '{orderId}'.");
-        return TypedResults.Json(ToView(instance), SagaRegistration.JsonOptions);
+        return TypedResults.Json(view, SagaRegistration.JsonOptions);
     }
 
     /// <summary>The custom status as the API shows it; a saga whose code crashed is Failed whatever it last said.</summary>

@@ -39,7 +39,7 @@ public sealed class CheckoutSaga
         _input = input;
         _settings = input.Settings;
         _log = ctx.CreateReplaySafeLogger<CheckoutSaga>();
-        _status = new CheckoutStatus { OrderId = input.OrderId };
+        _status = new CheckoutStatus { OrderId = input.OrderId, CustomerId = input.CustomerId };
         _lastCause = input.OrderPlacedMessageId;
     }
 

@@ -10,6 +10,9 @@ public sealed class CheckoutStatus
 
     public required string OrderId { get; init; }
 
+    /// <summary>Whose order it is: the status route shows it to that customer and to operators only.</summary>
+    public string? CustomerId { get; init; }
+
     /// <summary>Running, Completed, Compensated or Failed (needs attention).</summary>
     public string Status { get; set; } = Running;
 

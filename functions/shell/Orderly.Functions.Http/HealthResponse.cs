@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Orderly.Hosting;
 
-namespace Orderly.Functions.Shell;
+namespace Orderly.Functions.Http;
 
 /// <summary><c>GET /api/health</c> for a Function App: the same JSON as the embedded host (HealthEndpoint), 503 when unhealthy.</summary>
 public static class HealthResponse
