@@ -3,11 +3,13 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Orderly.ConsumerPipeline;
 using Orderly.Contracts;
 using Orderly.Embedded;
 using Orderly.Embedded.Store;
+using Orderly.Hosting.Access;
 using Orderly.Inventory.Domain;
 using Orderly.Inventory.Handlers;
 using Orderly.Messaging;
@@ -81,17 +83,35 @@ public sealed class InventoryHarness : IAsyncDisposable
     public async Task<IReadOnlyList<OutboxRecord>> OutboxAsync(string partitionKey) =>
         (await Store.QueryAsync(partitionKey, OutboxRecord.Kind)).Select(d => d.As<OutboxRecord>()).ToList();
 
-    /// <summary>An HTTP client for a tiny web app with the inventory module mapped on this store.</summary>
-    public async Task<HttpClient> ClientAsync()
+    /// <summary>What the test server logged.</summary>
+    public CapturedLogs Logs { get; } = new();
+
+    /// <summary>The issuer the test server trusts.</summary>
+    public TestTokens Tokens { get; } = new();
+
+    /// <summary>An HTTP client for the inventory API on a test server, calling as shop admin <c>shopkeeper</c>.</summary>
+    public Task<HttpClient> ClientAsync() => ClientAsync("shopkeeper", Roles.ShopAdmin);
+
+    /// <summary>An HTTP client for the inventory API calling as <paramref name="subject"/> with <paramref name="roles"/> (none: anonymous).</summary>
+    public async Task<HttpClient> ClientAsync(string? subject, params string[] roles)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseTestServer();
-        builder.Services.AddInventoryContext(builder.Configuration);
-        builder.Services.AddKeyedSingleton<IDocumentStore>(InventoryModule.Name, Store);
-        _app = builder.Build();
-        _app.MapInventoryApi();
-        await _app.StartAsync();
-        return _app.GetTestClient();
+        if (_app is null)
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseTestServer();
+            builder.Logging.ClearProviders().AddProvider(Logs);
+            builder.Services.AddInventoryContext(builder.Configuration);
+            builder.Services.AddKeyedSingleton<IDocumentStore>(InventoryModule.Name, Store);
+            builder.Services.AddProblemDetails();
+            builder.Services.AddAccessGate(_ => Tokens.Validator());
+            _app = builder.Build();
+            _app.UseAccessGate();
+            _app.MapInventoryApi();
+            _app.RequireRoutePolicies(); // as the local host does: every route declares who may call it
+            await _app.StartAsync();
+        }
+        var client = _app.GetTestClient();
+        return subject is null ? client : Tokens.As(client, subject, roles);
     }
 
     public async ValueTask DisposeAsync()

@@ -8,24 +8,27 @@ using Orderly.Inventory.Http;
 
 namespace Orderly.Inventory.Functions;
 
-/// <summary>The inventory admin API (routes of ORDERLY.md; the host adds the <c>api/</c> prefix), each a call into the core.</summary>
-public sealed class InventoryHttp(HealthCheckService health)
+/// <summary>
+/// The inventory API (the rows of <see cref="InventoryModule.Routes"/>; the host adds the <c>api/</c> prefix), each a call into
+/// the core. A Function's name is its row's name; the caller is the principal the access gate admitted.
+/// </summary>
+public sealed class InventoryHttp(HealthCheckService health, InventoryServices services)
 {
-    [Function("PutProduct")]
+    [Function(nameof(InventoryModule.Routes.PutProduct))]
     public Task<IActionResult> PutProduct([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "inventory/products/{sku}")] HttpRequest req, string sku, CancellationToken ct) =>
-        InventoryEndpoints.PutProduct(req, sku, ct).AsActionResult();
+        InventoryEndpoints.PutProduct(req, sku, req.HttpContext.User, services, ct).AsActionResult();
 
-    [Function("AdjustStock")]
+    [Function(nameof(InventoryModule.Routes.AdjustStock))]
     public Task<IActionResult> AdjustStock([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "inventory/products/{sku}/stock")] HttpRequest req, string sku, CancellationToken ct) =>
-        InventoryEndpoints.AdjustStock(req, sku, ct).AsActionResult();
+        InventoryEndpoints.AdjustStock(req, sku, req.HttpContext.User, services, ct).AsActionResult();
 
-    [Function("GetProduct")]
+    [Function(nameof(InventoryModule.Routes.GetProduct))]
     public Task<IActionResult> GetProduct([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "inventory/products/{sku}")] HttpRequest req, string sku, CancellationToken ct) =>
-        InventoryEndpoints.GetProduct(req, sku, ct).AsActionResult();
+        InventoryEndpoints.GetProduct(sku, services, ct).AsActionResult();
 
-    [Function("GetAvailability")]
+    [Function(nameof(InventoryModule.Routes.GetAvailability))]
     public Task<IActionResult> GetAvailability([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "inventory/availability")] HttpRequest req, CancellationToken ct) =>
-        InventoryEndpoints.GetAvailability(req, req.Query["skus"], ct).AsActionResult();
+        InventoryEndpoints.GetAvailability(req.Query["skus"], services, ct).AsActionResult();
 
     [Function(nameof(HealthEndpoint.Health))]
     public Task<IActionResult> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest req, CancellationToken ct) =>
