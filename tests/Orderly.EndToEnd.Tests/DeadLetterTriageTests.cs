@@ -51,7 +51,7 @@ public sealed class DeadLetterTriageTests(ITestOutputHelper output) : IAsyncLife
         Assert.Equal(orderId, shown.Prop("body")!.Value.Prop("data")!.Value.Str("orderId"));
         Assert.NotEmpty(shown.Prop("history")!.Value.Items());
 
-        using (var noNote = await shop.Http.PostAsJsonAsync($"api/admin/dead-letters/{id}/ignore", new { }))
+        using (var noNote = await (await shop.OperatorAsync()).PostAsJsonAsync($"api/admin/dead-letters/{id}/ignore", new { }))
         {
             Assert.Equal(HttpStatusCode.BadRequest, noNote.StatusCode);
             Assert.Contains("note", await noNote.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -59,16 +59,16 @@ public sealed class DeadLetterTriageTests(ITestOutputHelper output) : IAsyncLife
 
         // Resubmitted without a body: the same command goes back, under a new id, and (the provider still hanging) dead-letters
         // again as itself, not as an empty or malformed message.
-        using (var resubmit = await shop.Http.PostAsync($"api/admin/dead-letters/{id}/resubmit", null))
+        using (var resubmit = await (await shop.OperatorAsync()).PostAsync($"api/admin/dead-letters/{id}/resubmit", null))
             Assert.Equal(HttpStatusCode.Accepted, resubmit.StatusCode);
         var again = await DeadLetterForAsync(shop, orderId, except: [id]);
         Assert.Equal("orderly.payments.authorize-payment.v1", again.Str("type"));
         Assert.Equal("max-delivery-exceeded", again.Str("reason"));
 
-        using (var twice = await shop.Http.PostAsync($"api/admin/dead-letters/{id}/resubmit", null))
+        using (var twice = await (await shop.OperatorAsync()).PostAsync($"api/admin/dead-letters/{id}/resubmit", null))
             Assert.Equal(HttpStatusCode.Conflict, twice.StatusCode);
 
-        using (var ignore = await shop.Http.PostAsJsonAsync($"api/admin/dead-letters/{again.Str("id")}/ignore", new { note = "provider outage; order cancelled by timeout" }))
+        using (var ignore = await (await shop.OperatorAsync()).PostAsJsonAsync($"api/admin/dead-letters/{again.Str("id")}/ignore", new { note = "provider outage; order cancelled by timeout" }))
             Assert.Equal(HttpStatusCode.OK, ignore.StatusCode);
         var ignored = await shop.GetJsonAsync($"api/admin/dead-letters/{again.Str("id")}");
         Assert.Equal("Ignored", ignored.Str("status"));

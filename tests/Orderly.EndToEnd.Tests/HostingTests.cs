@@ -77,7 +77,7 @@ public sealed class HostingTests : ShopTest
     [Fact]
     public async Task The_dead_letter_queue_can_be_listed()
     {
-        using var response = await Shop.Http.GetAsync("api/admin/dead-letters");
+        using var response = await (await Shop.OperatorAsync()).GetAsync("api/admin/dead-letters");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -87,7 +87,7 @@ public sealed class HostingTests : ShopTest
     [Fact]
     public async Task An_unknown_dead_letter_is_a_404_problem()
     {
-        using var response = await Shop.Http.GetAsync($"api/admin/dead-letters/{Guid.NewGuid():N}");
+        using var response = await (await Shop.OperatorAsync()).GetAsync($"api/admin/dead-letters/{Guid.NewGuid():N}");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);

@@ -137,7 +137,7 @@ public sealed class PlacementTests : ShopTest
     [MemberData(nameof(BadProducts))]
     public async Task A_bad_product_is_a_400_naming_the_field(string body, string field)
     {
-        using var response = await Shop.Http.PutAsync($"api/inventory/products/{ShopApi.NewSku("bad")}",
+        using var response = await (await Shop.AdminAsync()).PutAsync($"api/inventory/products/{ShopApi.NewSku("bad")}",
             new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
 
         var errors = await ValidationErrorsAsync(response);
@@ -147,7 +147,7 @@ public sealed class PlacementTests : ShopTest
     [Fact]
     public async Task A_sku_with_forbidden_characters_is_a_400_naming_the_sku()
     {
-        using var response = await Shop.Http.PutAsJsonAsync("api/inventory/products/bad.sku", new { name = "x", unitPrice = 1, currency = "EUR" });
+        using var response = await (await Shop.AdminAsync()).PutAsJsonAsync("api/inventory/products/bad.sku", new { name = "x", unitPrice = 1, currency = "EUR" });
 
         var errors = await ValidationErrorsAsync(response);
         Assert.Contains(errors, e => string.Equals(e, "sku", StringComparison.OrdinalIgnoreCase));
@@ -159,7 +159,7 @@ public sealed class PlacementTests : ShopTest
         var sku = ShopApi.NewSku("remove");
         await Shop.CreateProductAsync(sku, 1m, stock: 2);
 
-        using var response = await Shop.Http.PostAsJsonAsync($"api/inventory/products/{sku}/stock", new { quantity = -3 });
+        using var response = await (await Shop.AdminAsync()).PostAsJsonAsync($"api/inventory/products/{sku}/stock", new { quantity = -3 });
 
         Assert.False(response.IsSuccessStatusCode, $"removing 3 of 2 answered {(int)response.StatusCode}");
         Assert.Equal(new Product(2, 0, 2), await Shop.GetProductAsync(sku));

@@ -11,7 +11,20 @@ public sealed class ShopApi(ShopHost host)
     /// <summary>How long an order may take to reach Confirmed or Cancelled (a timed-out step takes a few seconds).</summary>
     public static readonly TimeSpan CheckoutDeadline = TimeSpan.FromSeconds(45);
 
+    /// <summary>An anonymous client.</summary>
     public HttpClient Http => host.Client;
+
+    /// <summary>Who places an order whose body names no usable customer.</summary>
+    public const string DefaultCustomer = "e2e-customer";
+
+    /// <summary>A customer's client: the token's subject is <paramref name="customerId"/>.</summary>
+    public Task<HttpClient> CustomerAsync(string customerId) => host.SignedInAsync(customerId, "customer");
+
+    /// <summary>A shop admin's client (products, prices, stock).</summary>
+    public Task<HttpClient> AdminAsync() => host.SignedInAsync("e2e-shop-admin", "shop-admin");
+
+    /// <summary>An operator's client (reads everything, triages dead letters).</summary>
+    public Task<HttpClient> OperatorAsync() => host.SignedInAsync("e2e-operator", "operator");
 
     public ShopHost Host => host;
 
@@ -35,11 +48,12 @@ public sealed class ShopApi(ShopHost host)
     /// <summary>Creates a product with stock; fails the test if the inventory API refuses.</summary>
     public async Task CreateProductAsync(string sku, decimal unitPrice, int stock, string currency = "EUR")
     {
-        using (var put = await Http.PutAsJsonAsync($"api/inventory/products/{sku}", new { name = "Product " + sku, unitPrice, currency }))
+        var admin = await AdminAsync();
+        using (var put = await admin.PutAsJsonAsync($"api/inventory/products/{sku}", new { name = "Product " + sku, unitPrice, currency }))
             await EnsureSuccess(put, "PUT product");
         if (stock != 0)
         {
-            using var add = await Http.PostAsJsonAsync($"api/inventory/products/{sku}/stock", new { quantity = stock });
+            using var add = await admin.PostAsJsonAsync($"api/inventory/products/{sku}/stock", new { quantity = stock });
             await EnsureSuccess(add, "POST stock");
         }
     }
@@ -53,11 +67,29 @@ public sealed class ShopApi(ShopHost host)
     public Task<HttpResponseMessage> PostOrderAsync(object body, string? idempotencyKey = null) =>
         PostRawOrderAsync(JsonSerializer.Serialize(body), idempotencyKey);
 
-    public Task<HttpResponseMessage> PostRawOrderAsync(string body, string? idempotencyKey = null)
+    /// <summary>Posts an order as the customer its body names (as a real client would), or as <see cref="DefaultCustomer"/>.</summary>
+    public async Task<HttpResponseMessage> PostRawOrderAsync(string body, string? idempotencyKey = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "api/orders") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
-        return Http.SendAsync(request);
+        return await (await CustomerAsync(CustomerNamedIn(body))).SendAsync(request);
+    }
+
+    /// <summary>The body's customerId when it is one a token can carry, else <see cref="DefaultCustomer"/>.</summary>
+    public static string CustomerNamedIn(string body)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("customerId", out var c)
+                   && c.ValueKind == JsonValueKind.String && c.GetString() is { Length: > 0 and <= 64 } id && !string.IsNullOrWhiteSpace(id)
+                ? id
+                : DefaultCustomer;
+        }
+        catch (JsonException)
+        {
+            return DefaultCustomer;
+        }
     }
 
     /// <summary>Places an order and returns its id (the order is accepted as Pending).</summary>
@@ -90,7 +122,7 @@ public sealed class ShopApi(ShopHost host)
         JsonElement last = default;
         var ok = await Eventually.TrueAsync(async () =>
         {
-            using var response = await Http.GetAsync($"api/checkout/{orderId}");
+            using var response = await (await OperatorAsync()).GetAsync($"api/checkout/{orderId}");
             if (response.StatusCode != HttpStatusCode.OK) return false;
             last = await response.Content.ReadFromJsonAsync<JsonElement>();
             return last.Str("status") is "Completed" or "Compensated" or "Failed";
@@ -99,9 +131,10 @@ public sealed class ShopApi(ShopHost host)
         return last;
     }
 
+    /// <summary>Reads <paramref name="path"/> as an operator, who may read everything.</summary>
     public async Task<JsonElement> GetJsonAsync(string path)
     {
-        using var response = await Http.GetAsync(path);
+        using var response = await (await OperatorAsync()).GetAsync(path);
         await EnsureStatus(response, HttpStatusCode.OK, "GET " + path);
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }

@@ -28,7 +28,33 @@ public sealed class ShopHost : IAsyncDisposable
         BaseUrl = baseUrl;
         _dll = dll;
         _dataPath = dataPath;
-        Client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
+        _handler = new SocketsHttpHandler { MaxConnectionsPerServer = 64 };
+        Client = new HttpClient(_handler, disposeHandler: false) { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    private readonly SocketsHttpHandler _handler;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<HttpClient>>> _signedIn = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A client that sends a token for <paramref name="subject"/> with <paramref name="roles"/>, from the dev issuer
+    /// (<c>POST /api/dev/token</c>); one per identity, reused.
+    /// </summary>
+    public Task<HttpClient> SignedInAsync(string subject, params string[] roles) =>
+        _signedIn.GetOrAdd($"{subject}|{string.Join(",", roles)}", _ => new Lazy<Task<HttpClient>>(async () =>
+        {
+            var token = await TokenAsync(subject, roles);
+            var client = new HttpClient(_handler, disposeHandler: false) { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            return client;
+        })).Value;
+
+    /// <summary>An access token from the dev issuer.</summary>
+    public async Task<string> TokenAsync(string subject, params string[] roles)
+    {
+        using var response = await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(Client, "api/dev/token", new { subject, roles });
+        var body = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"POST /api/dev/token answered {(int)response.StatusCode}: {body}");
+        return System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("accessToken").GetString()!;
     }
 
     public Uri BaseUrl { get; }
@@ -108,6 +134,8 @@ public sealed class ShopHost : IAsyncDisposable
     {
         Kill();
         Client.Dispose();
+        foreach (var signedIn in _signedIn.Values.Where(l => l.IsValueCreated && l.Value.IsCompletedSuccessfully)) signedIn.Value.Result.Dispose();
+        _handler.Dispose();
         if (_dataPath is not null)
         {
             // The process is gone; the folder may still be briefly locked on some systems, which is harmless in a temp dir.

@@ -130,13 +130,14 @@ public sealed class TraceTests(ITestOutputHelper output) : IAsyncLifetime
     {
         var traceId = Guid.NewGuid().ToString("N");
         var correlationId = "e2e-" + Guid.NewGuid().ToString("N")[..12];
+        var customer = ShopApi.NewCustomer();
         using var request = new HttpRequestMessage(HttpMethod.Post, "api/orders")
         {
-            Content = new StringContent(JsonSerializer.Serialize(ShopApi.Order(ShopApi.NewCustomer(), [(sku, 1)], paymentToken)), Encoding.UTF8, "application/json"),
+            Content = new StringContent(JsonSerializer.Serialize(ShopApi.Order(customer, [(sku, 1)], paymentToken)), Encoding.UTF8, "application/json"),
         };
         request.Headers.Add("traceparent", $"00-{traceId}-{Guid.NewGuid().ToString("N")[..16]}-01");
         request.Headers.Add("X-Correlation-Id", correlationId);
-        using var response = await shop.Http.SendAsync(request);
+        using var response = await (await shop.CustomerAsync(customer)).SendAsync(request);
         await ShopApi.EnsureStatus(response, HttpStatusCode.Accepted, "POST /api/orders");
         Assert.Equal(correlationId, response.Headers.GetValues("X-Correlation-Id").Single());
         var orderId = (await response.Content.ReadFromJsonAsync<JsonElement>()).Str("orderId")!;

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Orderly.Functions.Shell;
+using Orderly.Functions.Http;
 using Orderly.Hosting;
 using Orderly.Inventory.Http;
 

@@ -1,5 +1,7 @@
+using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
+using Orderly.Hosting.Access;
 using Orderly.Inventory;
 using Orderly.Inventory.Http;
 
@@ -20,39 +22,39 @@ public static class SampleCatalog
         ("last-unit", "The last one", 99.00m, 1),
     ];
 
+    /// <summary>The host itself, as the shop admin who loads the catalog (named in the inventory's audit log lines).</summary>
+    private static readonly ClaimsPrincipal Host = new(new ClaimsIdentity(
+        [new Claim(ClaimTypes.Name, "local-host"), new Claim(ClaimTypes.Role, Roles.ShopAdmin)], authenticationType: "local-host"));
+
     /// <summary>Creates the products that are missing; returns the skus it created.</summary>
     public static async Task<IReadOnlyList<string>> LoadAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         var created = new List<string>();
-        await using var scope = services.CreateAsyncScope();
+        var inventory = services.GetRequiredService<InventoryServices>();
         foreach (var (sku, name, unitPrice, stock) in Products)
         {
-            var existing = await InventoryEndpoints.GetProduct(Request(scope.ServiceProvider, null), sku, cancellationToken);
-            if (StatusOf(existing) != StatusCodes.Status404NotFound) continue;
+            var existing = await InventoryEndpoints.GetProduct(sku, inventory, cancellationToken);
+            if (StatusOf(existing.Result) != StatusCodes.Status404NotFound) continue;
 
-            await Expect(InventoryEndpoints.PutProduct(Request(scope.ServiceProvider, new { name, unitPrice, currency = "EUR" }), sku, cancellationToken), sku);
-            await Expect(InventoryEndpoints.AdjustStock(Request(scope.ServiceProvider, new { quantity = stock }), sku, cancellationToken), sku);
+            Expect((await InventoryEndpoints.PutProduct(Request(new { name, unitPrice, currency = "EUR" }), sku, Host, inventory, cancellationToken)).Result, sku);
+            Expect((await InventoryEndpoints.AdjustStock(Request(new { quantity = stock }), sku, Host, inventory, cancellationToken)).Result, sku);
             created.Add(sku);
         }
         return created;
     }
 
-    private static HttpRequest Request(IServiceProvider services, object? body)
+    private static HttpRequest Request(object body)
     {
-        var context = new DefaultHttpContext { RequestServices = services };
-        if (body is not null)
-        {
-            context.Request.ContentType = "application/json";
-            context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(body)));
-        }
+        var context = new DefaultHttpContext();
+        context.Request.ContentType = "application/json";
+        context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(body)));
         return context.Request;
     }
 
     private static int StatusOf(IResult result) => result is IStatusCodeHttpResult { StatusCode: { } code } ? code : StatusCodes.Status200OK;
 
-    private static async Task Expect(Task<IResult> call, string sku)
+    private static void Expect(IResult result, string sku)
     {
-        var result = await call;
         var status = StatusOf(result);
         if (status >= 300) throw new InvalidOperationException($"Loading the sample catalog: {InventoryModule.Name} answered {status} for '{sku}'.");
     }
