@@ -21,7 +21,9 @@ public sealed class IdentityTests
 
     private static readonly Regex Trigger = new(@"\[HttpTrigger\((?<level>AuthorizationLevel\.\w+),\s*""(?<method>\w+)"",\s*Route\s*=\s*""(?<route>[^""]+)""\)\]");
 
-    public static TheoryData<string> Contexts() => new("orders", "inventory", "payments", "shipping", "notifications", "checkout");
+    private static readonly string[] AllContexts = ["orders", "inventory", "payments", "shipping", "notifications", "checkout"];
+
+    public static TheoryData<string> Contexts() => new(AllContexts);
 
     private static string AppFolder(string context) =>
         context == "checkout"
@@ -194,9 +196,15 @@ public sealed class IdentityTests
             s => Assert.DoesNotMatch(@"(?i)key|secret|password|connectionstring|sig=", s.Item1 + "=" + s.Item2));
     }
 
+    private static int LocalHttpPort(string context)
+    {
+        using var sample = JsonDocument.Parse(Repository.Read($"{AppFolder(context)}/local.settings.sample.json"));
+        return sample.RootElement.GetProperty("Host").GetProperty("LocalHttpPort").GetInt32();
+    }
+
     [Theory]
     [MemberData(nameof(Contexts))]
-    public void Each_emulator_sample_carries_the_auth_settings_azure_sets(string context)
+    public void Each_emulator_sample_carries_the_auth_settings_azure_sets_pointing_at_the_local_hosts_dev_issuer(string context)
     {
         using var sample = JsonDocument.Parse(Repository.Read($"{AppFolder(context)}/local.settings.sample.json"));
         var values = sample.RootElement.GetProperty("Values");
@@ -205,8 +213,16 @@ public sealed class IdentityTests
 
         Assert.Equal(bicep.Order(), set.Keys.Order());
         Assert.All(AuthSettings, name => Assert.False(string.IsNullOrWhiteSpace(set[name]), name));
-        Assert.Equal(set["Auth__Issuer"] + "/.well-known/openid-configuration", set["Auth__MetadataAddress"]);
-        Assert.Equal("oid", set["Auth__SubjectClaim"]);
+        // One token for every app behind the gateway: the dev issuer of a local host started beside them (docs/azure-shell.md,
+        // "Emulator mode"), whose issuer and audience these must name; its metadata is plain HTTP, allowed on loopback only.
+        var devIssuer = Repository.Read("functions/local-host/Orderly.LocalHost/DevTokens/DevTokenIssuer.cs");
+        Assert.Contains($"const string Issuer = \"{set["Auth__Issuer"]}\";", devIssuer);
+        Assert.Contains($"const string Audience = \"{set["Auth__Audience"]}\";", devIssuer);
+        var metadata = new Uri(set["Auth__MetadataAddress"]);
+        Assert.True(metadata.IsLoopback, "the dev issuer's metadata is on this machine");
+        Assert.Equal("/.well-known/openid-configuration", metadata.AbsolutePath);
+        Assert.DoesNotContain(metadata.Port, AllContexts.Select(LocalHttpPort).Append(7070)); // 7070: infra/emulators/gateway.mjs
+        Assert.Equal("sub", set["Auth__SubjectClaim"]);
         Assert.Equal(context == "payments", values.TryGetProperty("Payments__Provider", out var provider));
         if (context == "payments") Assert.Equal("simulated", provider.GetString());
     }
