@@ -16,15 +16,47 @@ param location string
 @description('Object id of the person running azd; gets data access for dead-letter triage and debugging. Empty in CI.')
 param principalId string = ''
 
+// Identity (docs/azure-shell.md, "Identity"): one Microsoft Entra app registration, "Orderly API", is the audience of every
+// app's tokens and holds the app roles customer, shop-admin and operator. It is made once per tenant, outside azd (the
+// Microsoft Graph Bicep extension needs a registry this template cannot assume); these say which one to trust. No default:
+// provisioning without them stops here, before any app exists that could not check a token.
+@minLength(36)
+@maxLength(36)
+@description('Microsoft Entra tenant id (a GUID) that issues the API\'s tokens. azd env var AZURE_TENANT_ID (`azd env set AZURE_TENANT_ID <guid>`).')
+param tenantId string
+
+@minLength(36)
+@maxLength(36)
+@description('Application (client) id of the "Orderly API" app registration (docs/azure-shell.md, "Identity"). azd env var ORDERLY_API_CLIENT_ID.')
+param apiClientId string
+
+@description('Audience the apps accept (the token\'s aud). Empty = the API\'s client id, which is what Entra puts in aud of v2 access tokens (accessTokenAcceptedVersion 2). azd env var ORDERLY_API_AUDIENCE.')
+param apiAudience string = ''
+
+// No default, no allowed list here: the payments app itself refuses to start unless this names a provider it implements
+// (today only `simulated`, which moves no money), so taking "payments" with the simulator is always someone's choice.
+@description('Payment provider of the payments app (its setting Payments__Provider): `simulated` is the only one implemented. azd env var ORDERLY_PAYMENT_PROVIDER. Empty: provisioning succeeds and the payments app refuses to start, naming the setting.')
+param paymentProvider string
+
 var tags = { 'azd-env-name': environmentName }
 var token = toLower(uniqueString(subscription().id, environmentName, location))
 var databaseName = 'orderly'
+
+// What every app validates a bearer token against (Auth__* settings and App Service Authentication): tokens of the v2
+// endpoint of this tenant, for this audience, signed with the keys the tenant's OpenID metadata lists.
+var auth = {
+  clientId: apiClientId
+  issuer: '${environment().authentication.loginEndpoint}${tenantId}/v2.0'
+  audience: empty(apiAudience) ? apiClientId : apiAudience
+}
 
 // Every app, what it consumes and what it sends: the single source of its role assignments and its settings.
 // receiveQueues/receiveSubscriptions: what its Service Bus triggers read (Data Receiver; queues also Data Sender, for
 // the scheduled backoff copy a retry sends to the queue it came from). sendQueues/sendTopics: where its outbox relay
 // sends (Data Sender). container: its own Cosmos DB container (plus the shared `leases` container for its change feed).
 // settings: app settings only that app needs (never a secret).
+// anonymousPaths: routes App Service Authentication lets through without a token, beyond /api/health (every app's
+// liveness). By path, not method: the app's own check still guards a PUT or POST on the same path.
 // maximumInstanceCount: Flex scales a Service Bus burst faster than the store downstream can absorb it
 // (azure-functions-host #10523), so each app is capped; the saga, which fans out to every base service, is capped lowest.
 var apps = [
@@ -37,6 +69,7 @@ var apps = [
     sendQueues: [ 'checkout-replies' ]
     sendTopics: [ 'orders-events' ]
     settings: {}
+    anonymousPaths: []
   }
   {
     name: 'inventory'
@@ -47,6 +80,8 @@ var apps = [
     sendQueues: [ 'checkout-replies' ]
     sendTopics: [ 'inventory-events' ]
     settings: {}
+    // The catalog is public (ORDERLY.md): product reads (GET products/{sku}; PUT and POST stock stay shop-admin's) and availability.
+    anonymousPaths: [ '/api/inventory/products/*', '/api/inventory/availability' ]
   }
   {
     name: 'payments'
@@ -56,7 +91,9 @@ var apps = [
     receiveSubscriptions: []
     sendQueues: [ 'checkout-replies' ]
     sendTopics: []
-    settings: {}
+    // Read by PaymentsOptions (Payments:Provider); no default anywhere, see param paymentProvider.
+    settings: { Payments__Provider: paymentProvider }
+    anonymousPaths: []
   }
   {
     name: 'shipping'
@@ -67,6 +104,7 @@ var apps = [
     sendQueues: [ 'checkout-replies' ]
     sendTopics: []
     settings: {}
+    anonymousPaths: []
   }
   {
     name: 'notifications'
@@ -77,6 +115,7 @@ var apps = [
     sendQueues: []
     sendTopics: []
     settings: {}
+    anonymousPaths: []
   }
   {
     name: 'checkout'
@@ -88,6 +127,7 @@ var apps = [
     sendTopics: []
     // host.json: "hubName": "%TASKHUB_NAME%" (Durable Functions on the Azure Storage backend, in the shared account).
     settings: { TASKHUB_NAME: 'orderlycheckout' }
+    anonymousPaths: []
   }
 ]
 
@@ -159,6 +199,10 @@ module functionApps 'modules/function-app.bicep' = [for app in apps: {
     cosmosEndpoint: cosmos.outputs.endpoint
     cosmosDatabaseName: databaseName
     additionalSettings: app.settings
+    authClientId: auth.clientId
+    authIssuer: auth.issuer
+    authAudience: auth.audience
+    anonymousPaths: app.anonymousPaths
   }
 }]
 
@@ -213,3 +257,6 @@ output AZURE_RESOURCE_GROUP string = rg.name
 output SERVICEBUS_NAMESPACE string = serviceBus.outputs.name
 output COSMOS_ENDPOINT string = cosmos.outputs.endpoint
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.appInsightsName
+// For the smoke test in docs/azure-shell.md: what a token must carry to pass every app's door.
+output ORDERLY_AUTH_ISSUER string = auth.issuer
+output ORDERLY_AUTH_AUDIENCE string = auth.audience

@@ -6,7 +6,7 @@ namespace Orderly.Infrastructure.Tests;
 /// <summary>
 /// Reads a Bicep literal (strings, numbers, booleans, arrays and objects, newline- or comma-separated) into plain
 /// .NET values, enough to check the templates' declared data without a Bicep compiler. Expressions are not evaluated:
-/// an unquoted expression comes back as its text.
+/// an unquoted expression (brackets and quotes inside it included) comes back as its text.
 /// </summary>
 internal sealed class BicepLiteral
 {
@@ -20,13 +20,30 @@ internal sealed class BicepLiteral
     }
 
     /// <summary>The value of <c>var name = ...</c> in a Bicep file's text.</summary>
-    public static object Variable(string bicep, string name)
+    public static object Variable(string bicep, string name) => After(bicep, $"var {name} = ");
+
+    /// <summary>The body of <c>resource symbol '...' = { ... }</c> (top-level or nested) in a Bicep file's text.</summary>
+    public static Dictionary<string, object> Resource(string bicep, string symbol)
     {
-        var marker = $"var {name} = ";
+        var declaration = System.Text.RegularExpressions.Regex.Match(bicep, $@"(?m)^\s*resource {symbol} '[^']+'( existing)? = ");
+        if (!declaration.Success) throw new InvalidOperationException($"resource {symbol} not found");
+        return (Dictionary<string, object>)new BicepLiteral(bicep, declaration.Index + declaration.Length).Value();
+    }
+
+    /// <summary>The value written right after the first occurrence of <paramref name="marker"/>.</summary>
+    public static object After(string bicep, string marker)
+    {
         var at = bicep.IndexOf(marker, StringComparison.Ordinal);
-        if (at < 0) throw new InvalidOperationException($"var {name} not found");
+        if (at < 0) throw new InvalidOperationException($"'{marker.Trim()}' not found");
         return new BicepLiteral(bicep, at + marker.Length).Value();
     }
+
+    /// <summary>The value at a dotted path of nested objects (<c>properties.globalValidation</c>).</summary>
+    public static object At(Dictionary<string, object> value, string path) =>
+        path.Split('.').Aggregate((object)value, (current, key) =>
+            current is Dictionary<string, object> o && o.TryGetValue(key, out var next)
+                ? next
+                : throw new KeyNotFoundException($"{path}: no '{key}'"));
 
     public static IReadOnlyList<string> Strings(object value) => ((List<object>)value).Cast<string>().ToList();
 
@@ -94,7 +111,24 @@ internal sealed class BicepLiteral
     private object Bare()
     {
         var start = _pos;
-        while (_pos < _text.Length && _text[_pos] is not ('\n' or ',' or ']' or '}')) _pos++;
+        var depth = 0;
+        for (; _pos < _text.Length; _pos++)
+        {
+            var c = _text[_pos];
+            if (c == '/' && _pos + 1 < _text.Length && _text[_pos + 1] == '/')
+            {
+                if (depth == 0) break;
+                while (_pos + 1 < _text.Length && _text[_pos + 1] != '\n') _pos++;
+            }
+            else if (c == '\'')
+            {
+                for (_pos++; _pos < _text.Length && _text[_pos] != '\''; _pos++)
+                    if (_text[_pos] == '\\') _pos++;
+            }
+            else if (c is '(' or '[' or '{') depth++;
+            else if (depth > 0 && c is ')' or ']' or '}') depth--;
+            else if (depth == 0 && c is '\n' or ',' or ']' or '}') break;
+        }
         var token = _text[start.._pos].Trim();
         if (token is "true" or "false") return token == "true";
         return long.TryParse(token, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : token;

@@ -59,6 +59,20 @@ public sealed class DeploymentTests
     }
 
     [Fact]
+    public void Azd_passes_exactly_the_parameters_main_declares_and_every_required_one()
+    {
+        using var file = System.Text.Json.JsonDocument.Parse(Repository.Read("infra/bicep/main.parameters.json"));
+        var passed = file.RootElement.GetProperty("parameters").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetProperty("value").GetString()!);
+        var declared = Regex.Matches(Repository.Read(BicepApp.MainBicep), @"(?m)^param (?<name>\w+) \w+(?<default> =)?")
+            .ToDictionary(m => m.Groups["name"].Value, m => m.Groups["default"].Success);
+
+        Assert.All(passed.Keys, p => Assert.True(declared.ContainsKey(p), $"main.parameters.json passes {p}, which main.bicep does not declare"));
+        Assert.All(declared.Where(d => !d.Value).Select(d => d.Key), required => Assert.Contains(required, passed.Keys));
+        // Every value is one azd environment variable, so `azd env set NAME value` is how each is chosen.
+        Assert.All(passed, p => Assert.Matches(@"^\$\{[A-Z][A-Z0-9_]*\}$", p.Value));
+    }
+
+    [Fact]
     public void Azd_parameters_come_from_the_environment()
     {
         var parameters = Repository.Read("infra/bicep/main.parameters.json");

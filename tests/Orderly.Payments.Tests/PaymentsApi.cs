@@ -48,7 +48,11 @@ public sealed class PaymentsApi : IAsyncLifetime
     [InlineData("00:00:01", 1000)]
     public void The_provider_timeout_comes_from_configuration(string? setting, int expectedMs)
     {
-        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Payments:ProviderTimeout"] = setting }).Build();
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Payments:Provider"] = "simulated",
+            ["Payments:ProviderTimeout"] = setting,
+        }).Build();
         Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), PaymentsOptions.From(config).ProviderTimeout);
     }
 }

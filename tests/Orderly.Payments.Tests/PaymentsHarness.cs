@@ -92,6 +92,7 @@ public sealed class PaymentsHarness : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
+        builder.Configuration[PaymentProviders.Setting] = PaymentProviders.Simulated;
         builder.Services.AddPaymentsContext(builder.Configuration);
         builder.Services.AddKeyedSingleton<IDocumentStore>(PaymentsModule.Name, Store);
         _app = builder.Build();

@@ -33,6 +33,7 @@ public sealed class ProviderCircuitInTheModule : IAsyncLifetime
     {
         var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
+            [PaymentProviders.Setting] = PaymentProviders.Simulated,
             ["Payments:ProviderTimeout"] = ProviderTimeout.ToString(),
             ["Payments:CircuitBreaker:FailureThreshold"] = "2",
             ["Payments:CircuitBreaker:BreakDuration"] = Break.ToString(),
@@ -116,6 +117,7 @@ public sealed class ProviderCircuitInTheModule : IAsyncLifetime
         var healthy = await ProviderHealthAsync();
         Assert.Equal(HealthStatus.Healthy, healthy.Status);
         Assert.Equal("Closed", healthy.Data["circuit"]);
+        Assert.Equal(PaymentProviders.Simulated, healthy.Data["provider"]);
 
         await AuthorizeAsync("o1", "tok_timeout_a");
         await AuthorizeAsync("o2", "tok_timeout_b");

@@ -8,6 +8,7 @@ public sealed class ProviderCircuitSettings
     private static PaymentsOptions Read(params (string Name, string Value)[] environment)
     {
         var prefix = "ORDERLY_TEST_" + Guid.NewGuid().ToString("N")[..8] + "_";
+        environment = [("Payments__Provider", "simulated"), .. environment];
         foreach (var (name, value) in environment) Environment.SetEnvironmentVariable(prefix + name, value);
         try
         {

@@ -31,7 +31,11 @@ public sealed class ThroughThePipeline : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Payments:ProviderTimeout"] = "0.2" }).Build();
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Payments:Provider"] = "simulated",
+            ["Payments:ProviderTimeout"] = "0.2",
+        }).Build();
         _services = new ServiceCollection()
             .AddLogging()
             .AddPaymentsContext(config)

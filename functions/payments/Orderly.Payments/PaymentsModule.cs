@@ -25,10 +25,11 @@ public static class PaymentsModule
     public const string Source = "/orderly/payments";
 
     /// <summary>
-    /// Registers options, the keyed EnvelopeFactory, the provider and every handler. The provider adapter is the keyed
-    /// <see cref="IPaymentProvider"/> under <see cref="Name"/> (the <see cref="SimulatedPaymentProvider"/> unless the host
-    /// registered another first); handlers get it wrapped in the <see cref="TimeLimitedPaymentProvider"/>, itself wrapped in the
-    /// <see cref="CircuitBreakingPaymentProvider"/>, whose state the <c>payment-provider</c> health check reports.
+    /// Registers options, the keyed EnvelopeFactory, the provider and every handler. Refuses (throws) when
+    /// <c>Payments:Provider</c> is missing or names no implemented provider (<see cref="PaymentProviders"/>). The provider adapter
+    /// is the keyed <see cref="IPaymentProvider"/> under <see cref="Name"/> (the one <c>Payments:Provider</c> names, unless the
+    /// host registered another first); handlers get it wrapped in the <see cref="TimeLimitedPaymentProvider"/>, itself wrapped in
+    /// the <see cref="CircuitBreakingPaymentProvider"/>, whose state the <c>payment-provider</c> health check reports.
     /// </summary>
     public static IServiceCollection AddPaymentsContext(this IServiceCollection services, IConfiguration configuration)
     {
@@ -36,7 +37,14 @@ public static class PaymentsModule
         services.AddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
         services.AddKeyedSingleton(Name, (sp, _) => new EnvelopeFactory(Source, sp.GetRequiredService<TimeProvider>()));
-        services.TryAddKeyedSingleton<IPaymentProvider, SimulatedPaymentProvider>(Name);
+        switch (options.Provider)
+        {
+            case PaymentProviders.Simulated:
+                services.TryAddKeyedSingleton<IPaymentProvider, SimulatedPaymentProvider>(Name);
+                break;
+            default:
+                throw new InvalidOperationException($"{PaymentProviders.EnvironmentVariable} '{options.Provider}' has no adapter registered here.");
+        }
         services.TryAddSingleton(sp => new CircuitBreakingPaymentProvider(
             new TimeLimitedPaymentProvider(sp.GetRequiredKeyedService<IPaymentProvider>(Name), options.ProviderTimeout),
             options.CircuitBreaker, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<CircuitBreakingPaymentProvider>>()));

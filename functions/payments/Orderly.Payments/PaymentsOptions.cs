@@ -1,19 +1,25 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Orderly.Contracts;
+using Orderly.Payments.Provider;
 
 namespace Orderly.Payments;
 
-/// <summary>Where payments listens, how long it waits for the provider and when it stops calling it; from configuration, with defaults.</summary>
-public sealed record PaymentsOptions(string CommandsQueue, TimeSpan ProviderTimeout, CircuitBreakerOptions CircuitBreaker)
+/// <summary>
+/// Which provider takes the money, where payments listens, how long it waits for the provider and when it stops calling it;
+/// from configuration. Every setting but the provider has a default.
+/// </summary>
+public sealed record PaymentsOptions(string Provider, string CommandsQueue, TimeSpan ProviderTimeout, CircuitBreakerOptions CircuitBreaker)
 {
     public static readonly TimeSpan DefaultProviderTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>
+    /// <c>Payments:Provider</c> is required: one of <see cref="PaymentProviders.Implemented"/> (<see cref="PaymentProviders.From"/>).
     /// <c>Payments:ProviderTimeout</c> and <c>Payments:CircuitBreaker:BreakDuration</c> are a TimeSpan (<c>00:00:05</c>) or a
     /// number of seconds (<c>5</c>, <c>0.5</c>); <c>Payments:CircuitBreaker:FailureThreshold</c> is a whole number, at least 1.
     /// </summary>
     public static PaymentsOptions From(IConfiguration configuration) => new(
+        PaymentProviders.From(configuration),
         configuration["Messaging:Queues:PaymentsCommands"] ?? Destinations.PaymentsCommands,
         ParseDuration(configuration, "Payments:ProviderTimeout", DefaultProviderTimeout),
         new CircuitBreakerOptions(

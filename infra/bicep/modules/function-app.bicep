@@ -1,6 +1,7 @@
 // One context's Function App on Flex Consumption: its own plan, its own user-assigned identity, identity-based
 // settings only (no connection string carries a key), and the storage and telemetry roles the runtime needs.
 // Service Bus and Cosmos DB roles are granted separately (servicebus-access.bicep, cosmos-access.bicep), per entity.
+// Callers need a Microsoft Entra token: App Service Authentication is the outer door, the app's own check the inner one.
 param location string
 param tags object
 @description('The azd service name (azure.yaml); azd finds the app by the azd-service-name tag.')
@@ -20,6 +21,14 @@ param cosmosEndpoint string
 param cosmosDatabaseName string
 @description('Settings only this app needs (e.g. the Durable task hub name of checkout); never a secret.')
 param additionalSettings object = {}
+@description('Application (client) id of the "Orderly API" app registration, whose tokens this app accepts.')
+param authClientId string
+@description('Issuer every token must name: https://login.microsoftonline.com/<tenant id>/v2.0.')
+param authIssuer string
+@description('Audience (aud) every token must carry.')
+param authAudience string
+@description('Paths App Service Authentication lets through without a token, besides /api/health; by path, not method.')
+param anonymousPaths array = []
 
 var roles = {
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
@@ -98,7 +107,40 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       AZURE_CLIENT_ID: identity.properties.clientId
       APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.properties.clientId};Authorization=AAD'
+      // The inner door: the app validates issuer, audience, signature (keys from the tenant's OpenID metadata) and lifetime
+      // of every bearer token itself, in Azure as in the local host; without these it refuses to start.
+      Auth__Issuer: authIssuer
+      Auth__Audience: authAudience
+      Auth__MetadataAddress: '${authIssuer}/.well-known/openid-configuration'
+      // The customer id: Entra's oid (the user's object id: one per user in the tenant, whatever app the token is for), not
+      // sub (pairwise: a different value per user and app registration, so a new registration would orphan every order).
+      Auth__SubjectClaim: 'oid'
     })
+  }
+
+  // The outer door: App Service Authentication answers 401 to a request without a valid token for this API before the
+  // Functions host sees it, except on the anonymous paths. It only validates bearer tokens (no login flow, no token
+  // store), so it needs no client secret. Written after the app settings: two config writes at once can conflict.
+  resource authentication 'config' = {
+    name: 'authsettingsV2'
+    dependsOn: [ settings ]
+    properties: {
+      platform: { enabled: true }
+      globalValidation: {
+        requireAuthentication: true
+        unauthenticatedClientAction: 'Return401'
+        excludedPaths: union([ '/api/health' ], anonymousPaths)
+      }
+      identityProviders: {
+        azureActiveDirectory: {
+          enabled: true
+          registration: { clientId: authClientId, openIdIssuer: authIssuer }
+          validation: { allowedAudiences: [ authAudience ] }
+        }
+      }
+      login: { tokenStore: { enabled: false } }
+      httpSettings: { requireHttps: true }
+    }
   }
 }
 

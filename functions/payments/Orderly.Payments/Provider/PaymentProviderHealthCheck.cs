@@ -5,9 +5,10 @@ namespace Orderly.Payments.Provider;
 /// <summary>
 /// The payment provider's circuit, in <c>GET /api/health</c>: Healthy while closed, Degraded while open or half-open (payments
 /// fail fast and are retried later; the rest of the app is fine), with the failures in a row and when a trial call is due.
-/// An open circuit stays Open (Degraded) past <c>retryAt</c> until a payment call comes along to try the provider.
+/// An open circuit stays Open (Degraded) past <c>retryAt</c> until a payment call comes along to try the provider. It names the
+/// provider (<c>Payments:Provider</c>), so an operator sees at a glance when an app is on the simulated one.
 /// </summary>
-public sealed class PaymentProviderHealthCheck(CircuitBreakingPaymentProvider circuit) : IHealthCheck
+public sealed class PaymentProviderHealthCheck(CircuitBreakingPaymentProvider circuit, PaymentsOptions options) : IHealthCheck
 {
     /// <summary>The entry's name in the health report.</summary>
     public const string Name = "payment-provider";
@@ -17,6 +18,7 @@ public sealed class PaymentProviderHealthCheck(CircuitBreakingPaymentProvider ci
         var now = circuit.Snapshot();
         var data = new Dictionary<string, object>
         {
+            ["provider"] = options.Provider,
             ["circuit"] = now.State.ToString(),
             ["consecutiveFailures"] = now.ConsecutiveFailures,
             ["failureThreshold"] = circuit.Options.FailureThreshold,
