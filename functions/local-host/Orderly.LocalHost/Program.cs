@@ -57,6 +57,8 @@ foreach (var container in ShopContexts.Containers)
 
 services.AddOrdersContext(configuration);
 services.AddInventoryContext(configuration);
+// Embedded mode is development: the simulated provider unless a setting says otherwise (in Azure it must be chosen).
+Orderly.Payments.Provider.PaymentProviders.DefaultToSimulated(configuration);
 services.AddPaymentsContext(configuration);
 services.AddShippingContext(configuration);
 services.AddNotificationsContext(configuration);
