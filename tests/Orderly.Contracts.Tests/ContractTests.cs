@@ -144,12 +144,58 @@ public sealed class ContractTests
         Assert.Contains($"'{attribute}'", ex.Description, StringComparison.Ordinal);
     }
 
+    private static ContractSchemaSet BuildSchema(string schema) =>
+        ContractSchemaSet.Build(new Dictionary<string, string> { ["x.schema.json"] = schema });
+
     [Fact]
-    public void A_schema_with_a_keyword_the_validator_does_not_check_is_refused()
+    public void A_schema_with_a_keyword_no_validator_checks_is_refused()
     {
-        var library = new SchemaLibrary(_ => JsonDocument.Parse("""{ "type": "object", "patternProperties": { "^x": { "type": "string" } } }"""));
-        var ex = Assert.Throws<NotSupportedException>(() => library.Root("x.schema.json"));
-        Assert.Contains("patternProperties", ex.Message, StringComparison.Ordinal);
+        var ex = Assert.Throws<NotSupportedException>(() => BuildSchema(
+            """{ "$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object", "properties": { "sku": { "type": "string", "minLenght": 1 } } }"""));
+        Assert.Contains("minLenght", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_schema_with_a_format_the_validator_does_not_know_is_refused()
+    {
+        var ex = Assert.Throws<NotSupportedException>(() => BuildSchema("""{ "type": "string", "format": "date-tme" }"""));
+        Assert.Contains("date-tme", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_schema_with_a_ref_that_does_not_resolve_is_refused()
+    {
+        var ex = Assert.Throws<InvalidOperationException>(() => BuildSchema("""{ "properties": { "sku": { "$ref": "common.schema.json#/$defs/nope" } } }"""));
+        Assert.Contains("common.schema.json#/$defs/nope", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_ref_into_another_schema_file_resolves_by_its_id()
+    {
+        var set = ContractSchemaSet.Build(new Dictionary<string, string>
+        {
+            ["line.schema.json"] = """{ "$id": "https://orderly.example/schemas/line.schema.json", "type": "object", "properties": { "sku": { "$ref": "defs.schema.json#/$defs/sku" } } }""",
+            ["defs.schema.json"] = """{ "$id": "https://orderly.example/schemas/defs.schema.json", "$defs": { "sku": { "type": "string", "minLength": 2 } } }""",
+        });
+        using var bad = JsonDocument.Parse("""{ "sku": "x" }""");
+        using var good = JsonDocument.Parse("""{ "sku": "xy" }""");
+
+        Assert.StartsWith("sku: ", Assert.Single(set.Validate("line.schema.json", bad.RootElement)), StringComparison.Ordinal);
+        Assert.Empty(set.Validate("line.schema.json", good.RootElement));
+    }
+
+    [Fact]
+    public void Every_error_is_reported_each_naming_its_field()
+    {
+        var placed = new OrderPlaced("ord-1", "cust-1", [new("sku-1", 1), new("sku-2", 1)], new("A", "B", "C", "D", "FR"), "tok", At);
+        var ex = Rejected(WithData(placed, d =>
+        {
+            d["items"]![1]!["quantity"] = 0;
+            d["shippingAddress"]!["country"] = "fr";
+            d["placedAt"] = "yesterday";
+        }));
+        var errors = ex.Description.Split("; ");
+        Assert.Equal(["items[1].quantity", "placedAt", "shippingAddress.country"], errors.Select(e => e[..e.IndexOf(':', StringComparison.Ordinal)]).Order(StringComparer.Ordinal));
     }
 
     [Fact]

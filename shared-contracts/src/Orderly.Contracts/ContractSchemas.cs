@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 
 namespace Orderly.Contracts;
@@ -6,21 +5,12 @@ namespace Orderly.Contracts;
 /// <summary>Validates contract data against the JSON Schema shipped with the contracts (<c>schemas/*.schema.json</c>).</summary>
 public static class ContractSchemas
 {
-    private static readonly ConcurrentDictionary<string, SchemaNode> Compiled = new(StringComparer.Ordinal);
-    private static readonly SchemaLibrary Library = new(LoadEmbedded);
-
     /// <summary>The errors of <paramref name="data"/> against the contract's schema, each naming the field; empty when valid.</summary>
     public static IReadOnlyList<string> Validate(MessageDefinition definition, JsonElement data) =>
         Validate(definition.SchemaFile, data);
 
     /// <summary>The errors of <paramref name="json"/> against a schema file of the contracts (e.g. <c>envelope.schema.json</c>).</summary>
-    public static IReadOnlyList<string> Validate(string schemaFile, JsonElement json)
-    {
-        var schema = Compiled.GetOrAdd(schemaFile, f => Library.Root(f));
-        var errors = new List<string>();
-        schema.Validate(json, "", errors);
-        return errors;
-    }
+    public static IReadOnlyList<string> Validate(string schemaFile, JsonElement json) => Shipped.Value.Validate(schemaFile, json);
 
     /// <summary>The schema files shipped in this assembly.</summary>
     public static IReadOnlyList<string> SchemaFiles { get; } = typeof(ContractSchemas).Assembly.GetManifestResourceNames()
@@ -28,6 +18,10 @@ public static class ContractSchemas
         .Select(n => n["schemas/".Length..])
         .Order(StringComparer.Ordinal)
         .ToList();
+
+    // Built once, on first use, from the embedded schemas; every validation reuses it.
+    private static readonly Lazy<ContractSchemaSet> Shipped =
+        new(() => ContractSchemaSet.Build(SchemaFiles.ToDictionary(f => f, ReadSchemaText, StringComparer.Ordinal)));
 
     /// <summary>The text of a shipped schema file.</summary>
     public static string ReadSchemaText(string schemaFile)
@@ -37,6 +31,4 @@ public static class ContractSchemas
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
     }
-
-    private static JsonDocument LoadEmbedded(string file) => JsonDocument.Parse(ReadSchemaText(file));
 }
