@@ -82,8 +82,20 @@ services.AddHealthChecks()
 // One OpenAPI document per context, holding the routes tagged with its name.
 foreach (var document in ShopContexts.Containers.Append("admin"))
 {
-    services.AddOpenApi(document, o => o.ShouldInclude = api =>
-        api.ActionDescriptor.EndpointMetadata.OfType<ITagsMetadata>().Any(t => t.Tags.Contains(document)));
+    services.AddOpenApi(document, o =>
+    {
+        o.ShouldInclude = api => api.ActionDescriptor.EndpointMetadata.OfType<ITagsMetadata>().Any(t => t.Tags.Contains(document));
+        // Who may call each operation, as its route policy says (read by clients and by the route-policy tests).
+        o.AddOperationTransformer((operation, context, _) =>
+        {
+            if (context.Description.ActionDescriptor.EndpointMetadata.OfType<RoutePolicy>().FirstOrDefault() is { } policy)
+            {
+                operation.Extensions ??= new Dictionary<string, Microsoft.OpenApi.IOpenApiExtension>();
+                operation.Extensions["x-orderly-access"] = new Microsoft.OpenApi.JsonNodeExtension(System.Text.Json.Nodes.JsonValue.Create(policy.ToString()));
+            }
+            return Task.CompletedTask;
+        });
+    });
 }
 
 var app = builder.Build();
