@@ -6,6 +6,7 @@ using Orderly.ConsumerPipeline;
 using Orderly.Contracts;
 using Orderly.Contracts.Inventory;
 using Orderly.Contracts.Orders;
+using Orderly.Contracts.Payments;
 using Orderly.Messaging;
 using Orderly.Orchestrations;
 using Orderly.Storage;
@@ -68,6 +69,35 @@ public sealed class CheckoutHandlerTests
         var sagas = new RecordingSagas();
         await Assert.ThrowsAsync<PermanentFailureException>(() =>
             new StockCommittedHandler(sagas).HandleAsync(new StockCommitted("order-1"), ContextFor(Reply(new StockCommitted("order-1"), "x", "order-2")), CancellationToken.None));
+        Assert.Empty(sagas.Raised);
+    }
+
+    [Theory]
+    [InlineData("checkout-order-2-commit-stock-1")] // another order's step
+    [InlineData("checkout-order-1-refund-payment-1")] // a step the saga does not have
+    [InlineData("checkout-order-1-commit-stock")] // not a step id
+    [InlineData("placed-1")]
+    public async Task A_reply_whose_causation_id_is_no_step_of_its_order_is_dead_lettered_not_raised(string causation)
+    {
+        var sagas = new RecordingSagas();
+        var ex = await Assert.ThrowsAsync<PermanentFailureException>(() =>
+            new StockCommittedHandler(sagas).HandleAsync(new StockCommitted("order-1"), ContextFor(Reply(new StockCommitted("order-1"), causation)), CancellationToken.None));
+
+        Assert.Equal("unexpected-reply", ex.Reason);
+        Assert.Contains(causation, ex.Description, StringComparison.Ordinal);
+        Assert.Empty(sagas.Raised);
+    }
+
+    [Fact]
+    public async Task A_reply_of_a_type_its_step_never_asks_for_is_dead_lettered_not_raised()
+    {
+        var sagas = new RecordingSagas();
+        var captured = new PaymentCaptured("order-1", "pay-1", new Money(0.01m, "EUR"));
+        var ex = await Assert.ThrowsAsync<PermanentFailureException>(() =>
+            new PaymentCapturedHandler(sagas).HandleAsync(captured, ContextFor(Reply(captured, "checkout-order-1-authorize-payment-1")), CancellationToken.None));
+
+        Assert.Equal("unexpected-reply", ex.Reason);
+        Assert.Contains("AuthorizePayment is never answered with PaymentCaptured", ex.Description, StringComparison.Ordinal);
         Assert.Empty(sagas.Raised);
     }
 
