@@ -1,3 +1,5 @@
+using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Orderly.Checkout.Handlers;
@@ -99,6 +101,27 @@ public sealed class CheckoutHandlerTests
         Assert.Equal("unexpected-reply", ex.Reason);
         Assert.Contains("AuthorizePayment is never answered with PaymentCaptured", ex.Description, StringComparison.Ordinal);
         Assert.Empty(sagas.Raised);
+    }
+
+    /// <summary>The replies checkout declares in its consumer contract are ones its own handlers take (their causation ids name real steps).</summary>
+    [Fact]
+    public async Task Every_reply_sample_of_the_checkout_contract_is_taken_by_its_handler()
+    {
+        using var contract = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "shared-contracts", "expectations", "checkout.json")));
+        var samples = contract.RootElement.GetProperty("messages").EnumerateArray()
+            .Where(m => m.GetProperty("from").GetString() == Destinations.CheckoutReplies)
+            .Select(m => EnvelopeJson.Parse(Encoding.UTF8.GetBytes(m.GetProperty("sample").GetRawText()))).ToList();
+        await using var host = await CheckoutHost.StartAsync(RunnerHarness.NewPath(), BaseServicesScript.Script());
+
+        Assert.Equal(14, samples.Count);
+        foreach (var sample in samples) await host.DeliverAsync(Destinations.CheckoutReplies, sample);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Orderly.slnx"))) return dir.FullName;
+        throw new InvalidOperationException("Orderly.slnx not found above " + AppContext.BaseDirectory);
     }
 
     [Fact]
