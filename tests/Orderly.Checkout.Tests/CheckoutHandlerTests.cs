@@ -1,3 +1,5 @@
+using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Orderly.Checkout.Handlers;
@@ -6,6 +8,7 @@ using Orderly.ConsumerPipeline;
 using Orderly.Contracts;
 using Orderly.Contracts.Inventory;
 using Orderly.Contracts.Orders;
+using Orderly.Contracts.Payments;
 using Orderly.Messaging;
 using Orderly.Orchestrations;
 using Orderly.Storage;
@@ -69,6 +72,56 @@ public sealed class CheckoutHandlerTests
         await Assert.ThrowsAsync<PermanentFailureException>(() =>
             new StockCommittedHandler(sagas).HandleAsync(new StockCommitted("order-1"), ContextFor(Reply(new StockCommitted("order-1"), "x", "order-2")), CancellationToken.None));
         Assert.Empty(sagas.Raised);
+    }
+
+    [Theory]
+    [InlineData("checkout-order-2-commit-stock-1")] // another order's step
+    [InlineData("checkout-order-1-refund-payment-1")] // a step the saga does not have
+    [InlineData("checkout-order-1-commit-stock")] // not a step id
+    [InlineData("placed-1")]
+    public async Task A_reply_whose_causation_id_is_no_step_of_its_order_is_dead_lettered_not_raised(string causation)
+    {
+        var sagas = new RecordingSagas();
+        var ex = await Assert.ThrowsAsync<PermanentFailureException>(() =>
+            new StockCommittedHandler(sagas).HandleAsync(new StockCommitted("order-1"), ContextFor(Reply(new StockCommitted("order-1"), causation)), CancellationToken.None));
+
+        Assert.Equal("unexpected-reply", ex.Reason);
+        Assert.Contains(causation, ex.Description, StringComparison.Ordinal);
+        Assert.Empty(sagas.Raised);
+    }
+
+    [Fact]
+    public async Task A_reply_of_a_type_its_step_never_asks_for_is_dead_lettered_not_raised()
+    {
+        var sagas = new RecordingSagas();
+        var captured = new PaymentCaptured("order-1", "pay-1", new Money(0.01m, "EUR"));
+        var ex = await Assert.ThrowsAsync<PermanentFailureException>(() =>
+            new PaymentCapturedHandler(sagas).HandleAsync(captured, ContextFor(Reply(captured, "checkout-order-1-authorize-payment-1")), CancellationToken.None));
+
+        Assert.Equal("unexpected-reply", ex.Reason);
+        Assert.Contains("AuthorizePayment is never answered with PaymentCaptured", ex.Description, StringComparison.Ordinal);
+        Assert.Empty(sagas.Raised);
+    }
+
+    /// <summary>The replies checkout declares in its consumer contract are ones its own handlers take (their causation ids name real steps).</summary>
+    [Fact]
+    public async Task Every_reply_sample_of_the_checkout_contract_is_taken_by_its_handler()
+    {
+        using var contract = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "shared-contracts", "expectations", "checkout.json")));
+        var samples = contract.RootElement.GetProperty("messages").EnumerateArray()
+            .Where(m => m.GetProperty("from").GetString() == Destinations.CheckoutReplies)
+            .Select(m => EnvelopeJson.Parse(Encoding.UTF8.GetBytes(m.GetProperty("sample").GetRawText()))).ToList();
+        await using var host = await CheckoutHost.StartAsync(RunnerHarness.NewPath(), BaseServicesScript.Script());
+
+        Assert.Equal(14, samples.Count);
+        foreach (var sample in samples) await host.DeliverAsync(Destinations.CheckoutReplies, sample);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Orderly.slnx"))) return dir.FullName;
+        throw new InvalidOperationException("Orderly.slnx not found above " + AppContext.BaseDirectory);
     }
 
     [Fact]

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Orderly.Checkout.Saga;
 using Orderly.ConsumerPipeline;
@@ -21,7 +23,7 @@ public sealed class CheckoutHost : IAsyncDisposable, IMessagePublisher
 {
     private readonly ConcurrentBag<Task> _deliveries = [];
 
-    private CheckoutHost(string path, Func<CheckoutCommand, Answer> script, IDictionary<string, string?> settings)
+    private CheckoutHost(string path, Func<CheckoutCommand, Answer> script, IDictionary<string, string?> settings, ILoggerFactory? loggers)
     {
         Path = path;
         Script = script;
@@ -29,6 +31,7 @@ public sealed class CheckoutHost : IAsyncDisposable, IMessagePublisher
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         services.AddLogging();
+        if (loggers is not null) services.AddSingleton(loggers);
         services.AddCheckoutContext(configuration);
         services.AddSingleton<IMessagePublisher>(this);
         services.AddEmbeddedSagaRunner(_ => Database, o => o.TimerPollInterval = TimeSpan.FromMilliseconds(100));
@@ -46,9 +49,9 @@ public sealed class CheckoutHost : IAsyncDisposable, IMessagePublisher
     public ConcurrentQueue<Envelope> Published { get; private set; } = new();
 
     public static async Task<CheckoutHost> StartAsync(string path, Func<CheckoutCommand, Answer> script, IDictionary<string, string?>? settings = null,
-        ConcurrentQueue<Envelope>? published = null)
+        ConcurrentQueue<Envelope>? published = null, ILoggerFactory? loggers = null)
     {
-        var host = new CheckoutHost(path, script, settings ?? new Dictionary<string, string?>());
+        var host = new CheckoutHost(path, script, settings ?? new Dictionary<string, string?>(), loggers);
         if (published is not null) host.Published = published;
         await host.Runner.StartAsync(CancellationToken.None);
         return host;
@@ -80,7 +83,9 @@ public sealed class CheckoutHost : IAsyncDisposable, IMessagePublisher
         var partition = (string)handlerType.GetMethod(nameof(IMessageHandler<object>.PartitionKeyFor))!.Invoke(handler, [message])!;
         var context = new MessageContext(envelope, null!, new WriteBatch(partition),
             Services.GetRequiredKeyedService<EnvelopeFactory>(CheckoutModule.Name), NullLogger.Instance);
-        await (Task)handlerType.GetMethod(nameof(IMessageHandler<object>.HandleAsync))!.Invoke(handler, [message, context, CancellationToken.None])!;
+        // Not wrapped: a handler's refusal (PermanentFailureException, which the pipeline dead-letters) reaches the test as itself.
+        await (Task)handlerType.GetMethod(nameof(IMessageHandler<object>.HandleAsync))!
+            .Invoke(handler, BindingFlags.DoNotWrapExceptions, null, [message, context, CancellationToken.None], null)!;
     }
 
     public async Task<SagaInstanceStatus> WaitForEndAsync(string instanceId)

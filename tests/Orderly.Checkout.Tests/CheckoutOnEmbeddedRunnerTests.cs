@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Orderly.Checkout.Saga;
+using Orderly.ConsumerPipeline;
 using Orderly.Contracts;
 using Orderly.Contracts.Orders;
 using Orderly.Contracts.Payments;
@@ -102,5 +103,52 @@ public sealed class CheckoutOnEmbeddedRunnerTests
         var after = await host.Runner.GetStatusAsync(OrderId);
         Assert.Equal(end.CustomStatus!.Value.GetRawText(), after!.CustomStatus!.Value.GetRawText());
         Assert.DoesNotContain(host.Published, e => e.Type == MessageCatalog.For<CreateShipment>().Name);
+    }
+
+    [Fact]
+    public async Task On_the_embedded_runner_an_authorization_for_a_cent_of_the_total_is_voided_and_the_order_cancelled_with_an_alert()
+    {
+        var log = new CapturingLoggerFactory();
+        await using var host = await CheckoutHost.StartAsync(RunnerHarness.NewPath(), Script((kind, _) => kind == nameof(AuthorizePayment)
+            ? Answer.With(new PaymentAuthorized(OrderId, "pay-1", new Money(0.01m, "EUR")))
+            : null), loggers: log);
+
+        await host.DeliverAsync(OrdersEventsCheckout, Placed());
+        var end = await host.WaitForEndAsync(OrderId);
+
+        Assert.Equal(CheckoutStatus.Compensated, StatusOf(end));
+        Assert.Equal(["ReserveStock", "AuthorizePayment", "VoidPayment", "ReleaseStock", "CancelOrder"], Kinds(host.Published));
+        Assert.Equal("reply-mismatch", host.Published.Last().Data.Deserialize<CancelOrder>(MessageCatalog.JsonOptions)!.Reason);
+        var authorize = end.CustomStatus!.Value.GetProperty("steps")[1];
+        Assert.Equal(StepRecord.Failed, authorize.GetProperty("status").GetString());
+        Assert.Contains("amount: expected 37.50 EUR, got 0.01 EUR", authorize.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var alert = Assert.Single(log.Entries, e => e.EventId.Name == "CheckoutReplyMismatch");
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Critical, alert.Level);
+    }
+
+    [Fact]
+    public async Task On_the_embedded_runner_replies_that_answer_no_step_sent_never_move_the_checkout()
+    {
+        await using var host = await CheckoutHost.StartAsync(RunnerHarness.NewPath(), Script((kind, _) => kind == nameof(CreateShipment) ? Answer.Silence : null));
+        await host.DeliverAsync(OrdersEventsCheckout, Placed());
+        await Eventually.TrueAsync(() => host.Published.Any(e => e.Type == MessageCatalog.For<CreateShipment>().Name));
+        var shipment = host.Published.Single(e => e.Type == MessageCatalog.For<CreateShipment>().Name);
+
+        // A capture "answering" the shipment step is refused at the door (the pipeline dead-letters it, and logs it).
+        var forged = EnvelopeJson.Create(new PaymentCaptured(OrderId, "pay-1", Total), "reply-forged", "/test", DateTimeOffset.UtcNow, OrderId,
+            causationId: shipment.Id);
+        var refused = await Assert.ThrowsAsync<PermanentFailureException>(() => host.DeliverAsync("checkout-replies", forged));
+        Assert.Equal("unexpected-reply", refused.Reason);
+        // A shipment answering an attempt that was never sent is raised under that id, which the saga never waits for.
+        var unsent = EnvelopeJson.Create(new ShipmentCreated(OrderId, "shp-forged", "TRK-X"), "reply-unsent", "/test", DateTimeOffset.UtcNow, OrderId,
+            causationId: CheckoutMessageIds.For(OrderId, "CreateShipment", 2));
+        await host.DeliverAsync("checkout-replies", unsent);
+
+        await host.DeliverAsync("checkout-replies", CheckoutHost.ReplyTo(shipment, new ShipmentCreated(OrderId, "shp-1", "TRK-1")));
+        var end = await host.WaitForEndAsync(OrderId);
+
+        Assert.Equal(CheckoutStatus.Completed, StatusOf(end));
+        Assert.Equal(["ReserveStock", "AuthorizePayment", "CreateShipment", "CapturePayment", "CommitStock", "ConfirmOrder"], Kinds(host.Published));
+        Assert.Contains("shp-1", end.CustomStatus!.Value.GetProperty("steps")[2].GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 }

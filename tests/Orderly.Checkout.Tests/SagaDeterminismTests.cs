@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Reflection.Emit;
 using System.Text.Json;
 using Orderly.Checkout.Saga;
+using Orderly.Contracts;
 using Orderly.Contracts.Inventory;
 using Orderly.Contracts.Payments;
 using Orderly.Contracts.Shipping;
@@ -12,7 +13,8 @@ namespace Orderly.Checkout.Tests;
 
 public sealed class SagaDeterminismTests
 {
-    public static TheoryData<string> Scenarios => ["happy", "declined", "payment-timeout", "capture-failed", "compensation-keeps-failing"];
+    public static TheoryData<string> Scenarios =>
+        ["happy", "declined", "payment-timeout", "capture-failed", "compensation-keeps-failing", "authorized-too-little", "captured-too-little"];
 
     private static Func<CheckoutCommand, Answer> ScenarioScript(string name) => Script((kind, c) => (name, kind) switch
     {
@@ -21,6 +23,9 @@ public sealed class SagaDeterminismTests
         ("capture-failed", nameof(CapturePayment)) => Answer.With(new PaymentCaptureFailed(OrderId, "pay-1", "no-funds")),
         ("compensation-keeps-failing", nameof(CreateShipment)) => Answer.With(new ShipmentRejected(OrderId, "country-not-served")),
         ("compensation-keeps-failing", nameof(VoidPayment)) => Answer.Silence,
+        ("authorized-too-little", nameof(AuthorizePayment)) => Answer.With(new PaymentAuthorized(OrderId, "pay-1", new Money(0.01m, "EUR"))),
+        ("captured-too-little", nameof(CapturePayment)) => Answer.With(new PaymentCaptured(OrderId, "pay-1", new Money(0.01m, "EUR"))),
+        ("captured-too-little", nameof(VoidPayment)) => Answer.Silence,
         _ => null,
     });
 
@@ -61,7 +66,9 @@ public sealed class SagaDeterminismTests
     [Fact]
     public void The_saga_code_calls_no_clock_guid_random_delay_or_io()
     {
-        var types = new[] { typeof(CheckoutSaga) }.Concat(typeof(CheckoutSaga).GetNestedTypes(BindingFlags.NonPublic | BindingFlags.Public)).ToList();
+        // The saga, its nested types, and the reply check it calls on every reply.
+        var types = new[] { typeof(CheckoutSaga), typeof(ReplyCheck) }
+            .Concat(typeof(CheckoutSaga).GetNestedTypes(BindingFlags.NonPublic | BindingFlags.Public)).ToList();
         var called = types.SelectMany(CalledMembers).Distinct().ToList();
         Assert.NotEmpty(called);
         Assert.Contains(called, m => m.DeclaringType == typeof(SagaContext)); // the scan sees through the async state machines

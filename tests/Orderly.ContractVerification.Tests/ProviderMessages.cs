@@ -189,10 +189,14 @@ public static class ProviderMessages
         }
     }
 
-    /// <summary>A saga context whose base services answer at once; the capture can be made to fail so every compensation runs.</summary>
+    /// <summary>
+    /// A saga context whose base services answer at once, consistently (the saga checks each reply against what it asked); the
+    /// capture can be made to fail so every compensation runs.
+    /// </summary>
     private sealed class ScriptedReplies(string orderId, bool captureFails) : SagaContext
     {
         private readonly Dictionary<string, object> _replies = [];
+        private Money? _authorized;
         private int _ticks;
 
         public List<CheckoutCommand> Sent { get; } = [];
@@ -221,9 +225,9 @@ public static class ProviderMessages
         {
             ReserveStock r => new StockReserved(orderId, [.. r.Items.Select(i => new PricedLine(i.Sku, i.Quantity, 12.5m, "EUR"))],
                 new Money(r.Items.Sum(i => i.Quantity) * 12.5m, "EUR")),
-            AuthorizePayment a => new PaymentAuthorized(orderId, "pay_1", a.Amount),
+            AuthorizePayment a => new PaymentAuthorized(orderId, "pay_1", _authorized = a.Amount),
             CreateShipment => new ShipmentCreated(orderId, "shp_1", "TRK1"),
-            CapturePayment c => captureFails ? new PaymentCaptureFailed(orderId, c.PaymentId, "provider-error") : new PaymentCaptured(orderId, c.PaymentId, new Money(1m, "EUR")),
+            CapturePayment c => captureFails ? new PaymentCaptureFailed(orderId, c.PaymentId, "provider-error") : new PaymentCaptured(orderId, c.PaymentId, _authorized!),
             CommitStock => new StockCommitted(orderId),
             ConfirmOrder c => new OrderConfirmed(orderId, "cust-1", c.Total, DateTimeOffset.UnixEpoch),
             ReleaseStock => new StockReleased(orderId),

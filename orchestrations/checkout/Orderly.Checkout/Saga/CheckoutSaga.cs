@@ -25,6 +25,16 @@ public sealed class CheckoutSaga
     /// <summary>The event id of the alert logged when a saga ends Failed.</summary>
     public static readonly EventId SagaFailedEvent = new(5100, "CheckoutSagaFailed");
 
+    /// <summary>The event id of the alert logged when a reply does not match what the saga asked (<see cref="ReplyCheck"/>).</summary>
+    public static readonly EventId ReplyMismatchEvent = new(5101, "CheckoutReplyMismatch");
+
+    /// <summary>The cancellation reason when a reply did not match what the saga asked.</summary>
+    public const string ReplyMismatch = "reply-mismatch";
+
+    // The other ways an exchange fails; before the capture, also the reason the order is cancelled with.
+    private const string Timeout = "timeout";
+    private const string StepFailed = "step-failed";
+
     private readonly SagaContext _ctx;
     private readonly CheckoutInput _input;
     private readonly CheckoutSettings _settings;
@@ -32,6 +42,7 @@ public sealed class CheckoutSaga
     private readonly CheckoutStatus _status;
     private readonly Stack<PendingCompensation> _compensations = new();
     private string _lastCause;
+    private ReplyCheck _check;
 
     private CheckoutSaga(SagaContext ctx, CheckoutInput input)
     {
@@ -41,6 +52,7 @@ public sealed class CheckoutSaga
         _log = ctx.CreateReplaySafeLogger<CheckoutSaga>();
         _status = new CheckoutStatus { OrderId = input.OrderId, CustomerId = input.CustomerId };
         _lastCause = input.OrderPlacedMessageId;
+        _check = new ReplyCheck(input.OrderId);
     }
 
     /// <summary>Runs the checkout of one order to its end and returns its final status.</summary>
@@ -60,13 +72,14 @@ public sealed class CheckoutSaga
                 Succeeded(reserve.Record, $"total {r.Total.Amount} {r.Total.Currency}");
                 _compensations.Push(new("ReleaseStock", "ReserveStock", _settings.Queues.Inventory, new ReleaseStock(orderId), null));
                 total = r.Total;
+                _check = _check with { Total = total };
                 break;
             case StockReservationRejected r:
                 Rejected(reserve.Record, $"{r.Reason}: {string.Join(", ", r.Skus)}");
                 return await AbortAsync("out-of-stock");
             default:
-                Unanswered(reserve);
-                // A timed-out reservation may still land: release it (inventory leaves a tombstone, so a late one is refused).
+                // A timed-out reservation may still land, a mismatched one may hold stock: release it (inventory leaves a
+                // tombstone, so a late one is refused).
                 _compensations.Push(new("ReleaseStock", "ReserveStock", _settings.Queues.Inventory, new ReleaseStock(orderId), null));
                 return await AbortAsync(reserve.FailureReason);
         }
@@ -80,12 +93,14 @@ public sealed class CheckoutSaga
                 Succeeded(authorize.Record, $"payment {a.PaymentId}");
                 _compensations.Push(new("VoidPayment", "AuthorizePayment", _settings.Queues.Payments, new VoidPayment(orderId), a.PaymentId));
                 paymentId = a.PaymentId;
+                _check = _check with { PaymentId = paymentId };
                 break;
             case PaymentDeclined d:
                 Rejected(authorize.Record, d.Reason);
                 return await AbortAsync("payment-declined");
             default:
-                Unanswered(authorize);
+                // Timed out, or authorized something else (another amount, currency or order): void whatever stands, by
+                // order id; a mismatched reply's payment id is not trusted as the reference.
                 _compensations.Push(new("VoidPayment", "AuthorizePayment", _settings.Queues.Payments, new VoidPayment(orderId), null));
                 return await AbortAsync(authorize.FailureReason);
         }
@@ -97,17 +112,23 @@ public sealed class CheckoutSaga
             case ShipmentCreated s:
                 Succeeded(ship.Record, $"shipment {s.ShipmentId}, tracking {s.TrackingNumber}");
                 _compensations.Push(new("CancelShipment", "CreateShipment", _settings.Queues.Shipping, new CancelShipment(orderId), s.ShipmentId));
+                _check = _check with { ShipmentId = s.ShipmentId };
                 break;
             case ShipmentRejected r:
                 Rejected(ship.Record, r.Reason);
                 return await AbortAsync("shipping-unavailable");
             default:
-                Unanswered(ship);
                 _compensations.Push(new("CancelShipment", "CreateShipment", _settings.Queues.Shipping, new CancelShipment(orderId), null));
                 return await AbortAsync(ship.FailureReason);
         }
 
         // 4. Capture: the pivot. Before it everything is undone; after it everything goes forward.
+        // A capture reply that does not match (another amount, currency, payment or order) is no capture this saga asked for,
+        // so nothing goes forward: it is compensated like a capture that never answered. The shipment is cancelled, the
+        // stock released, the order cancelled (reply-mismatch), and VoidPayment doubles as the probe of what payments did:
+        // it voids an authorization that still stands, and refuses (dead-letters) to void a captured payment. So when the
+        // wrong amount really was captured, the void never answers and the saga ends Failed with VoidPayment needing
+        // attention (a refund is a person's decision), never Confirmed.
         var capture = await StepAsync("CapturePayment", _settings.Queues.Payments, new CapturePayment(orderId, paymentId));
         switch (capture.Reply)
         {
@@ -118,15 +139,14 @@ public sealed class CheckoutSaga
                 Rejected(capture.Record, f.Reason);
                 return await AbortAsync("payment-capture-failed");
             default:
-                Unanswered(capture);
                 return await AbortAsync(capture.FailureReason);
         }
 
         // 5-6. Forward only: retried until done; a lasting failure needs a person, not a compensation.
         var stuck = new List<string>();
-        if (!await ForwardAsync("CommitStock", _settings.Queues.Inventory, new CommitStock(orderId), typeof(StockCommitted)))
+        if (!await ForwardAsync("CommitStock", _settings.Queues.Inventory, new CommitStock(orderId)))
             stuck.Add("CommitStock");
-        if (!await ForwardAsync("ConfirmOrder", _settings.Queues.Orders, new ConfirmOrder(orderId, total), typeof(OrderConfirmed)))
+        if (!await ForwardAsync("ConfirmOrder", _settings.Queues.Orders, new ConfirmOrder(orderId, total)))
             stuck.Add("ConfirmOrder");
 
         _status.CurrentStep = null;
@@ -188,27 +208,20 @@ public sealed class CheckoutSaga
         return outcome.Reply is not null;
     }
 
-    private async Task<bool> ForwardAsync(string name, string queue, object command, Type expectedReply)
+    private async Task<bool> ForwardAsync(string name, string queue, object command)
     {
         var record = new StepRecord { Name = name, StartedAt = Now };
         _status.Steps.Add(record);
         _status.CurrentStep = name;
         var outcome = await RetryAsync(name, queue, command, n => { record.Attempts = n; Publish(); });
         record.FinishedAt = Now;
-        if (outcome.Reply?.GetType() == expectedReply)
-        {
-            record.Status = StepRecord.Succeeded;
-        }
-        else
-        {
-            record.Status = StepRecord.Failed;
-            record.Detail = outcome.Reply is null ? outcome.FailureDetail : $"unexpected reply {outcome.Reply.GetType().Name}";
-        }
+        record.Status = outcome.Reply is not null ? StepRecord.Succeeded : StepRecord.Failed;
+        record.Detail = outcome.Reply is not null ? null : outcome.FailureDetail;
         Publish();
         return record.Status == StepRecord.Succeeded;
     }
 
-    /// <summary>Sends and waits, again after a durable backoff, until a reply comes or the attempts are spent.</summary>
+    /// <summary>Sends and waits, again after a durable backoff, until a reply comes (a matching one or a wrong one) or the attempts are spent.</summary>
     private async Task<Exchange> RetryAsync(string name, string queue, object command, Action<int> onAttempt)
     {
         var policy = new StepRetryPolicy(Math.Max(1, _settings.CompensationAttempts), _settings.CompensationBackoff);
@@ -218,7 +231,8 @@ public sealed class CheckoutSaga
             if (attempt > 1) await _ctx.DelayAsync(policy.DelayBefore(attempt));
             onAttempt(attempt);
             last = await ExchangeAsync(name, queue, command, attempt);
-            if (last.Reply is not null) return last;
+            // A wrong answer is not retried: it is evidence for a person, and asking again would only be answered the same.
+            if (last.Reply is not null || last.FailureReason == ReplyMismatch) return last;
         }
         return last;
     }
@@ -232,18 +246,22 @@ public sealed class CheckoutSaga
         var exchange = await ExchangeAsync(name, queue, command, attempt: 1);
         if (exchange.Reply is null)
         {
-            record.Status = exchange.TimedOut ? StepRecord.TimedOut : StepRecord.Failed;
+            record.Status = exchange.FailureReason == Timeout ? StepRecord.TimedOut : StepRecord.Failed;
             record.Detail = exchange.FailureDetail;
             record.FinishedAt = Now;
             Publish();
         }
-        return new StepOutcome(record, exchange.Reply, exchange.TimedOut ? "timeout" : "step-failed");
+        return new StepOutcome(record, exchange.Reply, exchange.FailureReason ?? StepFailed);
     }
 
-    /// <summary>One command and the wait for its reply: the event name is the command's message id (the reply's causation id).</summary>
+    /// <summary>
+    /// One command and the wait for its reply: the event name is the command's message id (the reply's causation id). The
+    /// reply is taken only when it matches what was asked (<see cref="ReplyCheck"/>); otherwise the exchange fails with
+    /// <see cref="ReplyMismatch"/> and a Critical alert.
+    /// </summary>
     private async Task<Exchange> ExchangeAsync(string name, string queue, object command, int attempt)
     {
-        var messageId = CheckoutMessageIds.For(_input.OrderId, KebabCase(name), attempt);
+        var messageId = CheckoutMessageIds.For(_input.OrderId, name, attempt);
         var send = new CheckoutCommand(messageId, queue, MessageCatalog.For(command.GetType()).Name,
             JsonSerializer.SerializeToElement(command, command.GetType(), MessageCatalog.JsonOptions),
             _input.OrderId, _lastCause, _input.TraceParent, _settings.Queues.Replies);
@@ -255,32 +273,34 @@ public sealed class CheckoutSaga
         catch (StepFailedException ex)
         {
             _log.LogError("Checkout of order {OrderId}: sending {Step} failed: {Error}", _input.OrderId, name, ex.ErrorMessage);
-            return new Exchange(null, false, $"send failed: {ex.ErrorMessage}");
+            return new Exchange(null, StepFailed, $"send failed: {ex.ErrorMessage}");
         }
 
         var wait = await _ctx.WaitForEventAsync<Envelope>(messageId, _settings.StepTimeout);
         if (wait.TimedOut || wait.Payload is null)
         {
             _log.LogWarning("Checkout of order {OrderId}: no reply to {Step} within {Timeout}", _input.OrderId, name, _settings.StepTimeout);
-            return new Exchange(null, true, $"no reply within {_settings.StepTimeout}");
+            return new Exchange(null, Timeout, $"no reply within {_settings.StepTimeout}");
         }
 
         _lastCause = wait.Payload.Id;
+        object reply;
         try
         {
-            return new Exchange(EnvelopeJson.ReadData(wait.Payload), false, null);
+            reply = EnvelopeJson.ReadData(wait.Payload);
         }
         catch (ContractViolationException ex)
         {
             // The pipeline validated the reply before raising it; this is a contract drift, reported as the step failing.
-            return new Exchange(null, false, $"unreadable reply: {ex.Reason}");
+            return new Exchange(null, StepFailed, $"unreadable reply: {ex.Reason}");
         }
-    }
 
-    /// <summary>A step that timed out, failed to send, or got a reply it cannot take.</summary>
-    private void Unanswered(StepOutcome outcome)
-    {
-        if (outcome.Reply is not null) Finish(outcome.Record, StepRecord.Failed, $"unexpected reply {outcome.Reply.GetType().Name}");
+        var mismatches = _check.Mismatches(command, reply);
+        if (mismatches.Count == 0) return new Exchange(reply, null, null);
+        var detail = $"{reply.GetType().Name} does not match {name}: {string.Join("; ", mismatches)}";
+        _log.LogCritical(ReplyMismatchEvent, "ALERT checkout of order {OrderId}: reply {ReplyId} to {Step} refused: {Mismatch}",
+            _input.OrderId, wait.Payload.Id, name, detail);
+        return new Exchange(null, ReplyMismatch, detail);
     }
 
     private void Succeeded(StepRecord record, string detail) => Finish(record, StepRecord.Succeeded, detail);
@@ -302,12 +322,10 @@ public sealed class CheckoutSaga
 
     private void Publish() => _ctx.SetCustomStatus(_status);
 
-    private static string KebabCase(string name) =>
-        string.Concat(name.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "-" : "") + char.ToLowerInvariant(c) : c.ToString()));
-
     private sealed record PendingCompensation(string Name, string ForStep, string Queue, object Command, string? Reference);
 
-    private readonly record struct Exchange(object? Reply, bool TimedOut, string? FailureDetail);
+    /// <summary>A reply that matched what was asked, or why there is none (a reason code and a detail for the status).</summary>
+    private readonly record struct Exchange(object? Reply, string? FailureReason, string? FailureDetail);
 
     private sealed record StepOutcome(StepRecord Record, object? Reply, string FailureReason);
 }
