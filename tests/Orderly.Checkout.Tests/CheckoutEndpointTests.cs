@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Orderly.Hosting.Access;
 using Orderly.Orchestrations;
 
 namespace Orderly.Checkout.Tests;
@@ -16,18 +17,48 @@ public sealed class CheckoutEndpointTests
             Task.FromResult(status?.InstanceId == instanceId ? status : null);
     }
 
-    private static async Task<(HttpStatusCode Status, string? ContentType, JsonElement Body)> Get(SagaInstanceStatus? status, string path)
+    private static readonly TestTokens Tokens = new();
+
+    /// <summary>GET <paramref name="path"/> on the checkout API behind the access gate, as an operator unless a caller is given.</summary>
+    private static async Task<(HttpStatusCode Status, string? ContentType, JsonElement Body)> Get(SagaInstanceStatus? status, string path,
+        string? subject = "ops", string role = Roles.Operator)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
         builder.Services.AddSingleton<ISagaStatusReader>(new FixedStatus(status));
         builder.Services.AddProblemDetails();
+        builder.Services.AddAccessGate(_ => Tokens.Validator());
         await using var app = builder.Build();
+        app.UseAccessGate();
         app.MapCheckoutApi();
         await app.StartAsync();
-        using var response = await app.GetTestClient().GetAsync(path);
-        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+        var client = app.GetTestClient();
+        if (subject is not null) Tokens.As(client, subject, role);
+        using var response = await client.GetAsync(path);
+        var text = await response.Content.ReadAsStringAsync();
+        var body = text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
         return (response.StatusCode, response.Content.Headers.ContentType?.MediaType, body);
+    }
+
+    private const string AdasCheckout = """{"orderId":"order-1","customerId":"ada","status":"Running","currentStep":"AuthorizePayment","steps":[],"compensations":[]}""";
+
+    [Fact]
+    public async Task A_customer_sees_their_own_checkout_and_another_customers_is_404_like_a_missing_one()
+    {
+        var (own, _, _) = await Get(Instance(SagaRuntimeStatus.Running, AdasCheckout), "/api/checkout/order-1", "ada", Roles.Customer);
+        var (other, _, body) = await Get(Instance(SagaRuntimeStatus.Running, AdasCheckout), "/api/checkout/order-1", "mallory", Roles.Customer);
+        Assert.Equal(HttpStatusCode.OK, own);
+        Assert.Equal(HttpStatusCode.NotFound, other);
+        Assert.Equal("No checkout for this order", body.GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task Without_a_token_the_checkout_is_401_and_a_shop_admin_gets_403()
+    {
+        var (anonymous, _, _) = await Get(Instance(SagaRuntimeStatus.Running, AdasCheckout), "/api/checkout/order-1", subject: null);
+        var (admin, _, _) = await Get(Instance(SagaRuntimeStatus.Running, AdasCheckout), "/api/checkout/order-1", "shopkeeper", Roles.ShopAdmin);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous);
+        Assert.Equal(HttpStatusCode.Forbidden, admin);
     }
 
     private static SagaInstanceStatus Instance(SagaRuntimeStatus runtime, string custom) => new("order-1", "CheckoutSaga", runtime,

@@ -24,6 +24,7 @@ using Orderly.Inventory.Domain;
 using Orderly.Inventory.Handlers;
 using Orderly.Messaging;
 using Orderly.Orchestrations;
+using Orderly.Hosting.Access;
 using Orderly.Orders;
 using Orderly.Orders.Handlers;
 using Orderly.Outbox;
@@ -74,10 +75,13 @@ public static class ProviderMessages
         builder.Logging.ClearProviders();
         builder.Services.AddKeyedSingleton<IDocumentStore>(OrdersModule.Name, ctx.Store);
         builder.Services.AddOrdersContext(builder.Configuration);
+        var tokens = new TestTokens();
+        builder.Services.AddAccessGate(_ => tokens.Validator());
         await using var app = builder.Build();
+        app.UseAccessGate();
         app.MapOrdersApi();
         await app.StartAsync();
-        var client = app.GetTestClient();
+        var client = tokens.As(app.GetTestClient(), "cust-1", Roles.Customer);
 
         var ids = new List<string>();
         for (var i = 0; i < 2; i++)
