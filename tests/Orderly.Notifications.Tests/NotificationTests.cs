@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Orderly.Contracts;
 using Orderly.Contracts.Orders;
+using Orderly.Hosting.Access;
 using Orderly.Notifications.Domain;
 
 namespace Orderly.Notifications.Tests;
@@ -120,5 +121,26 @@ public sealed class NotificationTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.True((await NotificationsHarness.JsonAsync(response)).GetProperty("errors").TryGetProperty("customerId", out _));
+    }
+}
+
+/// <summary>Who may read notifications: the customer they were sent to, and operators.</summary>
+public sealed class NotificationsAccessTests : IAsyncDisposable
+{
+    private readonly NotificationsHarness _n = new();
+
+    public async ValueTask DisposeAsync() => await _n.DisposeAsync();
+
+    [Fact]
+    public async Task A_customer_reads_only_their_own_notifications_anonymous_is_401_and_a_shop_admin_403()
+    {
+        using var own = await (await _n.ClientAsync("c-1", Roles.Customer)).GetAsync("/api/notifications?customerId=c-1");
+        using var others = await (await _n.ClientAsync("c-2", Roles.Customer)).GetAsync("/api/notifications?customerId=c-1");
+        using var anonymous = await (await _n.ClientAsync(null)).GetAsync("/api/notifications?customerId=c-1");
+        using var admin = await (await _n.ClientAsync("shopkeeper", Roles.ShopAdmin)).GetAsync("/api/notifications?customerId=c-1");
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, others.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, admin.StatusCode);
     }
 }

@@ -15,6 +15,7 @@ using Orderly.Notifications.Domain;
 using Orderly.Notifications.Email;
 using Orderly.Notifications.Handlers;
 using Orderly.Storage;
+using Orderly.Hosting.Access;
 
 namespace Orderly.Notifications.Tests;
 
@@ -66,7 +67,14 @@ public sealed class NotificationsHarness : IAsyncDisposable
     public async Task<IReadOnlyList<Notification>> RecordedAsync(string customerId) =>
         (await Store.QueryAsync(Notification.PartitionFor(customerId), Notification.DocumentKind)).Select(d => d.As<Notification>()).ToList();
 
-    public async Task<HttpClient> ClientAsync()
+    /// <summary>The issuer the test server trusts.</summary>
+    public TestTokens Tokens { get; } = new();
+
+    /// <summary>An HTTP client calling as an operator (who may read everything).</summary>
+    public Task<HttpClient> ClientAsync() => ClientAsync("ops", Roles.Operator);
+
+    /// <summary>An HTTP client calling as <paramref name="subject"/> with <paramref name="roles"/> (null: anonymous).</summary>
+    public async Task<HttpClient> ClientAsync(string? subject, params string[] roles)
     {
         if (_app is null)
         {
@@ -76,11 +84,15 @@ public sealed class NotificationsHarness : IAsyncDisposable
             builder.Services.AddSingleton<TimeProvider>(Clock);
             builder.Services.AddKeyedSingleton(NotificationsModule.Name, Store);
             builder.Services.AddNotificationsContext(builder.Configuration);
+            builder.Services.AddProblemDetails();
+            builder.Services.AddAccessGate(_ => Tokens.Validator());
             _app = builder.Build();
+            _app.UseAccessGate();
             _app.MapNotificationsApi();
             await _app.StartAsync();
         }
-        return _app.GetTestClient();
+        var client = _app.GetTestClient();
+        return subject is null ? client : Tokens.As(client, subject, roles);
     }
 
     public async ValueTask DisposeAsync()

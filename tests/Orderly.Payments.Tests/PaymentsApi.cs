@@ -14,6 +14,18 @@ public sealed class PaymentsApi : IAsyncLifetime
     public async Task InitializeAsync() => _client = await _h.ClientAsync();
     public async Task DisposeAsync() => await _h.DisposeAsync();
 
+    [Fact]
+    public async Task Payments_are_for_operators_only_anonymous_is_401_and_a_customer_403()
+    {
+        using var anonymous = await _h.Tokens.As(_client, "x").GetAsync("/api/payments?orderId=o-1"); // a token without roles
+        using var customer = await (await _h.ClientAsync("ada", Orderly.Hosting.Access.Roles.Customer)).GetAsync("/api/payments?orderId=o-1");
+        using var nobody = await (await _h.ClientAsync(null)).GetAsync("/api/payments?orderId=o-1");
+        Assert.Equal(HttpStatusCode.Forbidden, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, customer.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, nobody.StatusCode);
+        _h.Tokens.As(_client, "ops", Orderly.Hosting.Access.Roles.Operator);
+    }
+
     [Theory]
     [InlineData("/api/payments")]
     [InlineData("/api/payments?orderId=")]

@@ -13,6 +13,7 @@ using Orderly.Payments.Domain;
 using Orderly.Payments.Handlers;
 using Orderly.Payments.Provider;
 using Orderly.Storage;
+using Orderly.Hosting.Access;
 
 namespace Orderly.Payments.Tests;
 
@@ -88,17 +89,28 @@ public sealed class PaymentsHarness : IAsyncDisposable
 
     public async Task<Payment?> PaymentAsync(string orderId) => (await Store.ReadAsync(orderId, Payment.Kind))?.As<Payment>();
 
-    public async Task<HttpClient> ClientAsync()
+    /// <summary>The issuer the test server trusts.</summary>
+    public TestTokens Tokens { get; } = new();
+
+    /// <summary>An HTTP client calling as an operator (who may read everything).</summary>
+    public Task<HttpClient> ClientAsync() => ClientAsync("ops", Roles.Operator);
+
+    /// <summary>An HTTP client calling as <paramref name="subject"/> with <paramref name="roles"/> (null: anonymous).</summary>
+    public async Task<HttpClient> ClientAsync(string? subject, params string[] roles)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
         builder.Configuration[PaymentProviders.Setting] = PaymentProviders.Simulated;
         builder.Services.AddPaymentsContext(builder.Configuration);
         builder.Services.AddKeyedSingleton<IDocumentStore>(PaymentsModule.Name, Store);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddAccessGate(_ => Tokens.Validator());
         _app = builder.Build();
+        _app.UseAccessGate();
         _app.MapPaymentsApi();
         await _app.StartAsync();
-        return _app.GetTestClient();
+        var client = _app.GetTestClient();
+        return subject is null ? client : Tokens.As(client, subject, roles);
     }
 
     public async ValueTask DisposeAsync()

@@ -74,6 +74,17 @@ public sealed class ShipmentCommands : IAsyncLifetime
         Assert.Equal(ShipmentStatus.Cancelled, (await _h.ShipmentAsync("o1"))!.Status);
     }
 
+    [Fact]
+    public async Task Shipments_are_for_operators_only_anonymous_is_401_and_a_customer_403()
+    {
+        using var customer = await _h.ClientAsync("ada", Orderly.Hosting.Access.Roles.Customer);
+        using var anonymous = await _h.ClientAsync(null);
+        using var asCustomer = await customer.GetAsync("/api/shipments?orderId=o-1");
+        using var asNobody = await anonymous.GetAsync("/api/shipments?orderId=o-1");
+        Assert.Equal(HttpStatusCode.Forbidden, asCustomer.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, asNobody.StatusCode);
+    }
+
     [Theory]
     [InlineData("/api/shipments")]
     [InlineData("/api/shipments?orderId=%20")]

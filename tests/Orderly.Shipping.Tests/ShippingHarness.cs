@@ -13,6 +13,7 @@ using Orderly.Shipping.Carrier;
 using Orderly.Shipping.Domain;
 using Orderly.Shipping.Handlers;
 using Orderly.Storage;
+using Orderly.Hosting.Access;
 
 namespace Orderly.Shipping.Tests;
 
@@ -75,16 +76,27 @@ public sealed class ShippingHarness : IAsyncDisposable
 
     public async Task<Shipment?> ShipmentAsync(string orderId) => (await Store.ReadAsync(orderId, Shipment.Kind))?.As<Shipment>();
 
-    public async Task<HttpClient> ClientAsync()
+    /// <summary>The issuer the test server trusts.</summary>
+    public TestTokens Tokens { get; } = new();
+
+    /// <summary>An HTTP client calling as an operator (who may read everything).</summary>
+    public Task<HttpClient> ClientAsync() => ClientAsync("ops", Roles.Operator);
+
+    /// <summary>An HTTP client calling as <paramref name="subject"/> with <paramref name="roles"/> (null: anonymous).</summary>
+    public async Task<HttpClient> ClientAsync(string? subject, params string[] roles)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
         builder.Services.AddShippingContext(builder.Configuration);
         builder.Services.AddKeyedSingleton<IDocumentStore>(ShippingModule.Name, Store);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddAccessGate(_ => Tokens.Validator());
         _app = builder.Build();
+        _app.UseAccessGate();
         _app.MapShippingApi();
         await _app.StartAsync();
-        return _app.GetTestClient();
+        var client = _app.GetTestClient();
+        return subject is null ? client : Tokens.As(client, subject, roles);
     }
 
     public async ValueTask DisposeAsync()
