@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Azure.Messaging.ServiceBus;
 using Microsoft.Extensions.Logging;
 using Orderly.Storage;
@@ -6,15 +7,18 @@ using Orderly.Storage;
 namespace Orderly.Messaging.ServiceBus;
 
 /// <summary>
-/// Dead-letter triage over Service Bus dead-letter sub-queues. Service Bus keeps a dead letter but cannot keep a
-/// triage decision on it, so decisions live in the context's own store (kind <see cref="NoteKind"/>): resubmitting or
-/// ignoring removes the message from the sub-queue only after a note holding its body, reason and outcome is written.
+/// Dead-letter triage over Service Bus dead-letter sub-queues. Service Bus keeps a dead letter but cannot keep a triage
+/// decision on it, so decisions live in the context's own store (kind <see cref="NoteKind"/>): one note per decided dead
+/// letter, holding the letter as it was (body, reason, properties), the headers a resend needs, and the whole trail.
+/// Deciding on a pending letter removes it from the sub-queue only after its note is written; an ignored letter that is
+/// resubmitted later is sent again from its note. The <see cref="DeadLetterTriage"/> rules are checked on both paths.
 /// </summary>
 public sealed class ServiceBusDeadLetterQueue(
     ServiceBusSenders senders,
     IDocumentStore notes,
     IReadOnlyList<string> entities,
-    ILogger<ServiceBusDeadLetterQueue> logger) : IDeadLetterQueue
+    ILogger<ServiceBusDeadLetterQueue> logger,
+    TimeProvider? time = null) : IDeadLetterQueue
 {
     /// <summary>The document kind and partition of triage notes in the context's container.</summary>
     public const string NoteKind = "dead-letter-note";
@@ -26,106 +30,273 @@ public sealed class ServiceBusDeadLetterQueue(
     /// <summary>Marks a resubmitted copy with the subscription it was meant for (a resend to a topic reaches all).</summary>
     public const string ResubmittedForProperty = "orderly-resubmitted-for";
 
+    /// <summary>
+    /// Properties a resend must not carry: the broker's dead-letter reason and description (the SDK's copy constructor drops
+    /// these two itself; a resend built from a note must too), the copies the settlement stamps, and the backoff attempt count.
+    /// </summary>
+    private static readonly string[] DeadLetterOnlyProperties =
+    [
+        "DeadLetterReason", "DeadLetterErrorDescription",
+        ServiceBusSettlement.ReasonProperty, ServiceBusSettlement.DescriptionProperty, ReceivedMessage.PriorAttemptsProperty,
+    ];
+
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
     public async Task<IReadOnlyList<DeadLetteredMessage>> ListAsync(string? entity = null, DeadLetterStatus? status = null, CancellationToken cancellationToken = default)
     {
-        var found = new List<DeadLetteredMessage>();
+        // A sub-queue copy whose note exists (a crash between writing the note and completing the copy) is listed once, as decided.
+        var decided = (await notes.QueryAsync(NotePartition, NoteKind, cancellationToken).ConfigureAwait(false))
+            .Select(d => ReadNote(d).Letter)
+            .ToDictionary(d => d.Id, StringComparer.Ordinal);
+        var found = decided.Values.Where(d => (entity is null || d.Entity == entity) && (status is null || d.Status == status)).ToList();
         if (status is null or DeadLetterStatus.Pending)
         {
             IReadOnlyList<string> scope = entity is null ? entities : [entity];
-            foreach (var e in scope)
+            foreach (var e in scope.Where(entities.Contains))
             {
                 await using var receiver = DeadLetterReceiver(e);
                 foreach (var m in await receiver.PeekMessagesAsync(MaxScan, cancellationToken: cancellationToken).ConfigureAwait(false))
-                    found.Add(ToDeadLetter(e, m));
+                {
+                    var letter = ToDeadLetter(e, m);
+                    if (!decided.ContainsKey(letter.Id)) found.Add(letter);
+                }
             }
-        }
-        if (status is null or DeadLetterStatus.Resubmitted or DeadLetterStatus.Ignored)
-        {
-            var decided = await notes.QueryAsync(NotePartition, NoteKind, cancellationToken).ConfigureAwait(false);
-            found.AddRange(decided.Select(d => d.As<DeadLetteredMessage>())
-                .Where(d => (entity is null || d.Entity == entity) && (status is null || d.Status == status)));
         }
         return found.OrderBy(d => d.FirstFailureAt).ToList();
     }
 
     public async Task<DeadLetteredMessage?> ShowAsync(string id, CancellationToken cancellationToken = default)
     {
+        if (!TryParseKnown(id, out var entity, out var sequence)) return null;
         var note = await notes.ReadAsync(NotePartition, NoteId(id), cancellationToken).ConfigureAwait(false);
-        if (note is not null) return note.As<DeadLetteredMessage>();
-        var (entity, sequence) = ParseId(id);
-        await using var receiver = DeadLetterReceiver(entity);
-        var peeked = await receiver.PeekMessageAsync(sequence, cancellationToken).ConfigureAwait(false);
-        return peeked is not null && peeked.SequenceNumber == sequence ? ToDeadLetter(entity, peeked) : null;
+        if (note is not null) return ReadNote(note).Letter;
+        return await PeekAsync(entity, sequence, cancellationToken).ConfigureAwait(false) is { } peeked ? ToDeadLetter(entity, peeked) : null;
     }
 
-    public async Task<string> ResubmitAsync(string id, ReadOnlyMemory<byte>? editedBody = null, CancellationToken cancellationToken = default)
+    /// <summary>A decided letter's trail is in its note; a pending one has only its dead-lettering, read from the message.</summary>
+    public async Task<IReadOnlyList<DeadLetterTrailEntry>> TrailAsync(string id, CancellationToken cancellationToken = default)
     {
-        var (entity, _) = ParseId(id);
+        if (!TryParseKnown(id, out var entity, out var sequence)) return [];
+        var note = await notes.ReadAsync(NotePartition, NoteId(id), cancellationToken).ConfigureAwait(false);
+        if (note is not null) return ReadNote(note).Trail;
+        return await PeekAsync(entity, sequence, cancellationToken).ConfigureAwait(false) is { } peeked
+            ? [DeadLettered(ToDeadLetter(entity, peeked))]
+            : [];
+    }
+
+    public async Task<string> ResubmitAsync(string id, string actor, ReadOnlyMemory<byte>? editedBody = null, string? note = null,
+        CancellationToken cancellationToken = default)
+    {
+        DeadLetterTriage.EnsureDecision(actor, note, noteRequired: false);
+        if (!TryParseKnown(id, out var entity, out var sequence)) throw new DeadLetterNotFoundException(id);
+        // A new MessageId: the old one may still be inside the duplicate-detection window and would be dropped.
         var newId = Guid.CreateVersion7().ToString("N");
-        await SettleAsync(id, async (receiver, message) =>
+        var decided = await SettleAsync(id, entity, sequence, async message =>
         {
-            // A new MessageId: the old one may still be inside the duplicate-detection window and would be dropped.
-            var copy = new ServiceBusMessage(message) { MessageId = newId };
-            if (editedBody is { } body) copy.Body = BinaryData.FromBytes(body);
-            copy.ApplicationProperties.Remove(ServiceBusSettlement.ReasonProperty);
-            copy.ApplicationProperties.Remove(ServiceBusSettlement.DescriptionProperty);
-            copy.ApplicationProperties.Remove(Orderly.Messaging.ReceivedMessage.PriorAttemptsProperty);
-            var target = entity;
-            if (ServiceBusEntity.IsSubscription(entity, out var topic, out var subscription))
-            {
-                // Service Bus cannot send into one subscription: the copy goes to the topic, and the other subscriptions'
-                // inboxes, which already hold this envelope id, drop it.
-                target = topic;
-                copy.ApplicationProperties[ResubmittedForProperty] = subscription;
-            }
-            await senders.For(target).SendMessageAsync(copy, cancellationToken).ConfigureAwait(false);
-            return ToDeadLetter(entity, message) with { Status = DeadLetterStatus.Resubmitted, ResubmittedAsMessageId = newId, Body = copy.Body.ToArray() };
+            var letter = ToDeadLetter(entity, message);
+            DeadLetterTriage.EnsureCanResubmit(letter);
+            EnsureEdit(letter, editedBody);
+            await SendAsync(letter, new ServiceBusMessage(message), newId, editedBody, cancellationToken).ConfigureAwait(false);
+            return new DeadLetterNote(
+                letter with { Status = DeadLetterStatus.Resubmitted, Note = note, ResubmittedAsMessageId = newId },
+                ResendHeaders.Of(message),
+                [DeadLettered(letter), Resubmitted(actor, note, newId, letter.Body, editedBody)]);
         }, cancellationToken).ConfigureAwait(false);
-        logger.LogInformation("Dead letter {Id} resubmitted to {Entity} as {MessageId}", id, entity, newId);
+        if (decided is not null) await ResubmitFromNoteAsync(decided, actor, note, newId, editedBody, cancellationToken).ConfigureAwait(false);
+        logger.LogInformation("Dead letter {Id} resubmitted to {Entity} as {MessageId} by {Actor} (edited: {Edited})",
+            id, entity, newId, actor, editedBody is not null);
         return newId;
     }
 
-    public async Task MarkIgnoredAsync(string id, string note, CancellationToken cancellationToken = default)
+    public async Task MarkIgnoredAsync(string id, string actor, string note, CancellationToken cancellationToken = default)
     {
-        await SettleAsync(id, (_, message) =>
-            Task.FromResult(ToDeadLetter(ParseId(id).Entity, message) with { Status = DeadLetterStatus.Ignored, Note = note }), cancellationToken).ConfigureAwait(false);
-        logger.LogInformation("Dead letter {Id} marked ignored: {Note}", id, note);
+        DeadLetterTriage.EnsureDecision(actor, note, noteRequired: true);
+        if (!TryParseKnown(id, out var entity, out var sequence)) throw new DeadLetterNotFoundException(id);
+        var decided = await SettleAsync(id, entity, sequence, message =>
+        {
+            var letter = ToDeadLetter(entity, message);
+            DeadLetterTriage.EnsureCanIgnore(letter);
+            return Task.FromResult(new DeadLetterNote(
+                letter with { Status = DeadLetterStatus.Ignored, Note = note },
+                ResendHeaders.Of(message),
+                [DeadLettered(letter), new DeadLetterTrailEntry(_time.GetUtcNow(), DeadLetterAction.Ignored, actor, note)]));
+        }, cancellationToken).ConfigureAwait(false);
+        if (decided is not null)
+        {
+            // A note holds a decision, so this throws: ignoring twice, or after a resubmit, is refused.
+            DeadLetterTriage.EnsureCanIgnore(ReadNote(decided).Letter);
+            throw new InvalidOperationException($"Dead letter '{id}' has a triage note without a decision.");
+        }
+        logger.LogInformation("Dead letter {Id} marked ignored by {Actor}: {Note}", id, actor, note);
     }
 
     /// <summary>
-    /// Receives the dead letter under a lock (Service Bus cannot lock by sequence number, so it receives until it meets
-    /// it, abandoning the others), acts, writes the note, then completes it. A crash before completing leaves it pending.
+    /// Resubmits an ignored dead letter, whose message left the sub-queue when it was ignored, from its note. The note is
+    /// claimed first, at its ETag, so of two operators deciding at once only one gets through and only its copy is sent;
+    /// if the send then fails the claim is taken back, so the trail never says a message was sent that was not.
     /// </summary>
-    private async Task SettleAsync(string id, Func<ServiceBusReceiver, ServiceBusReceivedMessage, Task<DeadLetteredMessage>> act, CancellationToken cancellationToken)
+    private async Task ResubmitFromNoteAsync(StoredDocument stored, string actor, string? note, string newId, ReadOnlyMemory<byte>? editedBody,
+        CancellationToken cancellationToken)
     {
-        var (entity, sequence) = ParseId(id);
-        await using var receiver = DeadLetterReceiver(entity);
-        var passed = new List<ServiceBusReceivedMessage>();
+        var before = ReadNote(stored);
+        var letter = before.Letter;
+        DeadLetterTriage.EnsureCanResubmit(letter);
+        EnsureEdit(letter, editedBody);
+        var after = before with
+        {
+            Letter = letter with { Status = DeadLetterStatus.Resubmitted, Note = note, ResubmittedAsMessageId = newId },
+            Trail = [.. before.Trail, Resubmitted(actor, note, newId, letter.Body, editedBody)],
+        };
+        string claimed;
         try
         {
-            while (passed.Count < MaxScan)
+            claimed = await notes.ReplaceAsync(NotePartition, stored.Id, NoteKind, after, stored.ETag, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConcurrencyException)
+        {
+            var now = await notes.ReadAsync(NotePartition, stored.Id, cancellationToken).ConfigureAwait(false);
+            throw new DeadLetterConflictException(now is null ? letter : ReadNote(now).Letter,
+                $"Dead letter '{letter.Id}' was decided by someone else meanwhile; look at its trail again.");
+        }
+        try
+        {
+            await SendAsync(letter, before.Headers.ToMessage(letter), newId, editedBody, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            try
+            {
+                await notes.ReplaceAsync(NotePartition, stored.Id, NoteKind, before, claimed, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (DocumentStoreException e)
+            {
+                logger.LogError(e, "Dead letter {Id}: the resend as {MessageId} failed, and its trail could not be set back; it says resubmitted",
+                    letter.Id, newId);
+            }
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Receives the dead letter under a lock (Service Bus cannot lock by sequence number, so it receives until it meets it,
+    /// abandoning the others), acts, writes the note, then completes it. A crash before completing leaves the copy in the
+    /// sub-queue with its note written; the note wins from then on. Returns null when settled here, or the letter's note
+    /// when it had been decided already (then nothing was done).
+    /// </summary>
+    private async Task<StoredDocument?> SettleAsync(string id, string entity, long sequence,
+        Func<ServiceBusReceivedMessage, Task<DeadLetterNote>> act, CancellationToken cancellationToken)
+    {
+        if (await notes.ReadAsync(NotePartition, NoteId(id), cancellationToken).ConfigureAwait(false) is { } decided) return decided;
+        await using var receiver = DeadLetterReceiver(entity);
+        var locked = new List<ServiceBusReceivedMessage>();
+        try
+        {
+            while (locked.Count < MaxScan)
             {
                 var batch = await receiver.ReceiveMessagesAsync(32, TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
                 if (batch.Count == 0) break;
-                foreach (var message in batch)
+                locked.AddRange(batch);
+                if (batch.FirstOrDefault(m => m.SequenceNumber == sequence) is not { } message) continue;
+
+                // Decided since the first look (the decider crashed before completing its copy): the note holds it, drop the copy.
+                if (await notes.ReadAsync(NotePartition, NoteId(id), cancellationToken).ConfigureAwait(false) is { } late)
                 {
-                    if (message.SequenceNumber != sequence)
-                    {
-                        passed.Add(message);
-                        continue;
-                    }
-                    var outcome = await act(receiver, message).ConfigureAwait(false);
-                    await notes.UpsertAsync(NotePartition, NoteId(id), NoteKind, outcome, cancellationToken).ConfigureAwait(false);
                     await receiver.CompleteMessageAsync(message, cancellationToken).ConfigureAwait(false);
-                    return;
+                    locked.Remove(message);
+                    return late;
                 }
+                var note = await act(message).ConfigureAwait(false);
+                try
+                {
+                    await notes.CreateAsync(NotePartition, NoteId(id), NoteKind, note, cancellationToken).ConfigureAwait(false);
+                }
+                catch (DocumentStoreException e) when (note.Letter.Status == DeadLetterStatus.Resubmitted)
+                {
+                    logger.LogError(e, "Dead letter {Id} was resent as {MessageId} but its note could not be written: it stays pending, and " +
+                        "resubmitting it again sends a second copy (an unedited one is dropped by the consumers' inboxes)",
+                        id, note.Letter.ResubmittedAsMessageId);
+                    throw;
+                }
+                await receiver.CompleteMessageAsync(message, cancellationToken).ConfigureAwait(false);
+                locked.Remove(message);
+                return null;
             }
         }
         finally
         {
-            foreach (var other in passed) await receiver.AbandonMessageAsync(other, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            foreach (var other in locked)
+            {
+                try
+                {
+                    await receiver.AbandonMessageAsync(other, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (ServiceBusException e)
+                {
+                    logger.LogWarning(e, "Dead letter {SequenceNumber} on {Entity} could not be abandoned; its lock expires on its own", other.SequenceNumber, entity);
+                }
+            }
         }
-        throw new KeyNotFoundException($"Dead letter {id} is not in {entity}'s dead-letter queue (already settled, or beyond the first {MaxScan}).");
+        // Not met: settled by someone else meanwhile (their note says how), or beyond the scan.
+        return await notes.ReadAsync(NotePartition, NoteId(id), cancellationToken).ConfigureAwait(false)
+            ?? throw new DeadLetterNotFoundException(id);
+    }
+
+    /// <summary>
+    /// Sends the copy under <paramref name="newId"/>, edited when asked, without the dead-letter properties and naming the
+    /// original. Service Bus cannot send into one subscription: a subscription's copy goes to the topic, marked for it, and the
+    /// other subscriptions' inboxes, which already hold this envelope id, drop it (so an edit may not change that id, see <see cref="EnsureEdit"/>).
+    /// </summary>
+    private async Task SendAsync(DeadLetteredMessage letter, ServiceBusMessage copy, string newId, ReadOnlyMemory<byte>? editedBody,
+        CancellationToken cancellationToken)
+    {
+        copy.MessageId = newId;
+        if (editedBody is { } body) copy.Body = BinaryData.FromBytes(body);
+        foreach (var name in DeadLetterOnlyProperties) copy.ApplicationProperties.Remove(name);
+        copy.ApplicationProperties[DeadLetterTriage.OriginalMessageIdProperty] = letter.MessageId;
+        var target = letter.Entity;
+        if (ServiceBusEntity.IsSubscription(letter.Entity, out var topic, out var subscription))
+        {
+            target = topic;
+            copy.ApplicationProperties[ResubmittedForProperty] = subscription;
+        }
+        await senders.For(target).SendMessageAsync(copy, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The port's edit rules, plus one of this adapter: a subscription's edited envelope keeps the original envelope id,
+    /// because the copy reaches every subscription of the topic and only that id lets their inboxes drop it.
+    /// </summary>
+    private static void EnsureEdit(DeadLetteredMessage letter, ReadOnlyMemory<byte>? editedBody)
+    {
+        DeadLetterTriage.EnsureEdit(letter, editedBody);
+        if (editedBody is not { } body || !ServiceBusEntity.IsSubscription(letter.Entity, out _, out _)) return;
+        var original = EnvelopeId(letter.Body);
+        if (original is not null && EnvelopeId(body) != original)
+        {
+            throw new DeadLetterEditRejectedException(new DeadLetterEditProblem("id",
+                $"A subscription's resubmitted copy reaches every subscription of its topic; the edited envelope must keep id '{original}'."));
+        }
+    }
+
+    private static string? EnvelopeId(ReadOnlyMemory<byte> body)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("id", out var id)
+                && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private async Task<ServiceBusReceivedMessage?> PeekAsync(string entity, long sequence, CancellationToken cancellationToken)
+    {
+        await using var receiver = DeadLetterReceiver(entity);
+        var peeked = await receiver.PeekMessageAsync(sequence, cancellationToken).ConfigureAwait(false);
+        return peeked is not null && peeked.SequenceNumber == sequence ? peeked : null;
     }
 
     private ServiceBusReceiver DeadLetterReceiver(string entity)
@@ -135,6 +306,13 @@ public sealed class ServiceBusDeadLetterQueue(
             ? senders.Client.CreateReceiver(topic, subscription, options)
             : senders.Client.CreateReceiver(entity, options);
     }
+
+    private DeadLetterTrailEntry Resubmitted(string actor, string? note, string newId, ReadOnlyMemory<byte> original, ReadOnlyMemory<byte>? edited) =>
+        new(_time.GetUtcNow(), DeadLetterAction.Resubmitted, actor, note, newId, original, edited);
+
+    /// <summary>The first step of every trail, as the message tells it (Service Bus keeps no dead-lettering time: the enqueue time stands in).</summary>
+    private static DeadLetterTrailEntry DeadLettered(DeadLetteredMessage letter) =>
+        new(letter.LastFailureAt, DeadLetterAction.DeadLettered, DeadLetterTriage.SystemActor, $"{letter.Reason}: {letter.Description}");
 
     private static DeadLetteredMessage ToDeadLetter(string entity, ServiceBusReceivedMessage m)
     {
@@ -158,7 +336,59 @@ public sealed class ServiceBusDeadLetterQueue(
             ResubmittedAsMessageId: null);
     }
 
-    private static string NoteId(string id) => "dlq:" + id;
+    /// <summary>
+    /// A note as stored. Notes written before the trail held only the letter: their trail is the dead-lettering and the one
+    /// decision, whose actor and time were not recorded (the dead-lettering time stands in), and a resend carries CloudEvents headers.
+    /// </summary>
+    private static DeadLetterNote ReadNote(StoredDocument document)
+    {
+        if (document.Body.TryGetProperty("letter", out _)) return document.As<DeadLetterNote>();
+        var letter = document.As<DeadLetteredMessage>();
+        var decision = new DeadLetterTrailEntry(letter.LastFailureAt,
+            letter.Status == DeadLetterStatus.Resubmitted ? DeadLetterAction.Resubmitted : DeadLetterAction.Ignored,
+            "unknown", letter.Note, letter.ResubmittedAsMessageId);
+        return new DeadLetterNote(letter,
+            new ResendHeaders(ServiceBusMessageMapping.CloudEventsContentType, null, DeadLetterTriage.TypeOf(letter.Body), null),
+            [DeadLettered(letter), decision]);
+    }
 
-    private static (string Entity, long Sequence) ParseId(string id) => ServiceBusEntity.ParseDeadLetterId(id);
+    private bool TryParseKnown(string id, out string entity, out long sequence)
+    {
+        (entity, sequence) = ("", 0);
+        try
+        {
+            (entity, sequence) = ServiceBusEntity.ParseDeadLetterId(id);
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        return entities.Contains(entity);
+    }
+
+    private static string NoteId(string id) => "dlq:" + id;
+}
+
+/// <summary>The triage note of a decided dead letter: the letter as it was, what a resend needs, and the trail.</summary>
+public sealed record DeadLetterNote(DeadLetteredMessage Letter, ResendHeaders Headers, IReadOnlyList<DeadLetterTrailEntry> Trail);
+
+/// <summary>
+/// The system properties of a dead-lettered message that a resend from its note carries. Orderly's entities use neither
+/// sessions nor partitions (infra/bicep/modules/servicebus.bicep), so there is no SessionId or PartitionKey to keep.
+/// </summary>
+public sealed record ResendHeaders(string? ContentType, string? CorrelationId, string? Subject, string? ReplyTo)
+{
+    public static ResendHeaders Of(ServiceBusReceivedMessage m) => new(m.ContentType, m.CorrelationId, m.Subject, m.ReplyTo);
+
+    /// <summary>A new message with the letter's original body and application properties and these headers.</summary>
+    public ServiceBusMessage ToMessage(DeadLetteredMessage letter)
+    {
+        var message = new ServiceBusMessage(BinaryData.FromBytes(letter.Body));
+        if (ContentType is not null) message.ContentType = ContentType;
+        if (CorrelationId is not null) message.CorrelationId = CorrelationId;
+        if (Subject is not null) message.Subject = Subject;
+        if (ReplyTo is not null) message.ReplyTo = ReplyTo;
+        foreach (var (name, value) in letter.Properties) message.ApplicationProperties[name] = value;
+        return message;
+    }
 }

@@ -29,14 +29,15 @@ public static class ServiceBusRegistration
     }
 
     /// <summary>
-    /// Registers dead-letter triage over the given entities, keeping triage notes in the context's keyed <see cref="IDocumentStore"/>.
+    /// Registers dead-letter triage over the given entities, keeping triage notes (with their trail) in the context's keyed <see cref="IDocumentStore"/>.
     /// </summary>
     public static IServiceCollection AddServiceBusDeadLetterTriage(this IServiceCollection services, string contextName, IReadOnlyList<string> entities) =>
         services.AddSingleton<IDeadLetterQueue>(sp => new ServiceBusDeadLetterQueue(
             sp.GetRequiredService<ServiceBusSenders>(),
             sp.GetRequiredKeyedService<IDocumentStore>(contextName),
             entities,
-            sp.GetRequiredService<ILogger<ServiceBusDeadLetterQueue>>()));
+            sp.GetRequiredService<ILogger<ServiceBusDeadLetterQueue>>(),
+            sp.GetService<TimeProvider>()));
 
     private static ServiceBusClient CreateClient(IConfiguration configuration)
     {

@@ -1,3 +1,5 @@
+using Orderly.Messaging;
+
 namespace Orderly.Embedded.Broker;
 
 /// <summary>The broker's tables in the shared SQLite file (prefixed <c>broker_</c>; the document store has its own). Times are UTC ticks.</summary>
@@ -43,13 +45,41 @@ internal static class BrokerSchema
             updated_at INTEGER NOT NULL);
         CREATE INDEX IF NOT EXISTS broker_dead_letters_by_entity ON broker_dead_letters(entity, status);
 
-        -- Every triage state change, never deleted: who looked, what was decided, when.
+        -- The trail: every step of a dead letter, never changed or deleted: who (the caller's subject, or 'system' for the
+        -- dead-lettering), when, the status it led to (Pending = dead-lettered), the note, and for a resubmit the body as it
+        -- was and the edited body sent instead.
         CREATE TABLE IF NOT EXISTS broker_dead_letter_history (
             dead_letter_id TEXT NOT NULL,
             at INTEGER NOT NULL,
             status TEXT NOT NULL,
             note TEXT NULL,
-            resubmitted_as TEXT NULL);
+            resubmitted_as TEXT NULL,
+            actor TEXT NOT NULL,
+            original_body BLOB NULL,
+            edited_body BLOB NULL);
         CREATE INDEX IF NOT EXISTS broker_dead_letter_history_by_id ON broker_dead_letter_history(dead_letter_id);
         """;
+
+    /// <summary>
+    /// Brings a file written before the trail up to date: adds the actor and body columns (the dead-lettering was the
+    /// system's; who decided before is unknown). Idempotent, in the same unit as the rest of opening.
+    /// </summary>
+    public static void Upgrade(WriteScope scope)
+    {
+        using var columns = scope.Command("SELECT name FROM pragma_table_info('broker_dead_letter_history')");
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        using (var reader = columns.ExecuteReader())
+        {
+            while (reader.Read()) present.Add(reader.GetString(0));
+        }
+        if (present.Contains("actor")) return;
+        using var upgrade = scope.Command("""
+            ALTER TABLE broker_dead_letter_history ADD COLUMN actor TEXT NOT NULL DEFAULT 'unknown';
+            ALTER TABLE broker_dead_letter_history ADD COLUMN original_body BLOB NULL;
+            ALTER TABLE broker_dead_letter_history ADD COLUMN edited_body BLOB NULL;
+            UPDATE broker_dead_letter_history SET actor = $system WHERE status = 'Pending';
+            """);
+        upgrade.Parameters.AddWithValue("$system", DeadLetterTriage.SystemActor);
+        upgrade.ExecuteNonQuery();
+    }
 }

@@ -42,6 +42,7 @@ public sealed class EmbeddedBroker : IMessagePublisher, IMessageReceiver
         await database.EnsureSchemaAsync(BrokerSchema.Ddl).ConfigureAwait(false);
         await database.WriteAsync(scope =>
         {
+            BrokerSchema.Upgrade(scope);
             var now = broker.Now();
             using var release = scope.Command("""
                 UPDATE broker_messages SET visible_at = $now, locked_until = $now, first_failed_at = COALESCE(first_failed_at, $now)
@@ -383,8 +384,10 @@ public sealed class EmbeddedBroker : IMessagePublisher, IMessageReceiver
                 MIN(COALESCE(first_failed_at, $failed), $failed), $failed, 'Pending', $now
             FROM broker_messages WHERE seq = $s;
             DELETE FROM broker_messages WHERE seq = $s;
-            INSERT INTO broker_dead_letter_history(dead_letter_id, at, status, note) VALUES ($id, $now, 'Pending', $reason || ': ' || $description);
+            INSERT INTO broker_dead_letter_history(dead_letter_id, at, status, note, actor)
+            VALUES ($id, $now, 'Pending', $reason || ': ' || $description, $actor);
             """);
+        move.Parameters.AddWithValue("$actor", DeadLetterTriage.SystemActor);
         move.Parameters.AddWithValue("$id", id);
         move.Parameters.AddWithValue("$reason", reason);
         move.Parameters.AddWithValue("$description", description);

@@ -18,11 +18,15 @@ public sealed class JsonBody : IDisposable
     private const int MaxDepth = 32;
     private readonly JsonDocument? _document;
 
-    private JsonBody(JsonDocument? document, ProblemHttpResult? refusal)
+    private JsonBody(JsonDocument? document, ProblemHttpResult? refusal, ReadOnlyMemory<byte> raw = default)
     {
         _document = document;
         Refusal = refusal;
+        Raw = raw;
     }
+
+    /// <summary>The body as it came, once it passed every check (for a route that stores or forwards it whole).</summary>
+    public ReadOnlyMemory<byte> Raw { get; }
 
     /// <summary>Why the body was refused (400, 413, 415), or null when <see cref="Root"/> is a JSON object.</summary>
     public ProblemHttpResult? Refusal { get; }
@@ -61,7 +65,15 @@ public sealed class JsonBody : IDisposable
             document.Dispose();
             return Invalid("body", "The body must be a JSON object.");
         }
-        return new(document, null);
+        return new(document, null, bytes);
+    }
+
+    /// <summary>Like <see cref="ReadObjectAsync"/>, for a route whose body may be left out: null when the request has none.</summary>
+    public static async Task<JsonBody?> ReadOptionalObjectAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var none = request.ContentLength == 0
+                   || (request.ContentLength is null && request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false });
+        return none ? null : await ReadObjectAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
     public void Dispose() => _document?.Dispose();

@@ -1,43 +1,59 @@
-using System.Text;
+using System.Security.Claims;
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Orderly.Hosting.Access;
-using Orderly.Embedded.Broker;
+using Orderly.Hosting.Http;
 using Orderly.Messaging;
 
 namespace Orderly.LocalHost;
 
 /// <summary>
-/// Dead-letter triage over HTTP: list, inspect, resubmit (optionally with an edited body) or mark ignored with a note.
-/// Only the <see cref="IDeadLetterQueue"/> port is used, so the same routes would serve a Service Bus back end.
+/// Dead-letter triage over HTTP: list, inspect (with the trail; payment tokens masked), resubmit (optionally with an edited
+/// envelope) or mark ignored with a note. Every decision is recorded with the caller's subject. Only the
+/// <see cref="IDeadLetterQueue"/> port is used, so the same routes would serve a Service Bus back end.
 /// </summary>
 public static class DeadLetterEndpoints
 {
+    /// <summary>The largest edited envelope a resubmit takes (Service Bus Standard's message size).</summary>
+    public const int MaxResubmitBytes = 256 * 1024;
+
+    /// <summary>The largest ignore body ({ note } with at most <see cref="DeadLetterTriage.MaxNoteLength"/> characters).</summary>
+    public const int MaxIgnoreBytes = 4 * 1024;
+
     private const string Tag = "admin";
 
     /// <summary>Maps the triage routes under <c>/api/admin/dead-letters</c>.</summary>
     public static IEndpointRouteBuilder MapDeadLetterTriage(this IEndpointRouteBuilder routes)
     {
         // Operators only; an edited envelope may be large, a note small (each route's limit below).
-        var api = routes.MapGroup("/api/admin/dead-letters").WithTags(Tag).RequirePolicy(RoutePolicy.For(Roles.Operator).WithBody(256 * 1024));
+        var api = routes.MapGroup("/api/admin/dead-letters").WithTags(Tag).RequirePolicy(RoutePolicy.For(Roles.Operator).WithBody(MaxResubmitBytes));
         api.MapGet("", List).WithName("ListDeadLetters")
-            .WithSummary("Dead letters, oldest first; filter with ?entity= and ?status=Pending|Resubmitted|Ignored.")
-            .Produces(StatusCodes.Status200OK, contentType: "application/json").ProducesValidationProblem();
+            .WithSummary("Dead letters, oldest first; filter with ?entity= and ?status=Pending|Resubmitted|Ignored.");
         api.MapGet("/{id}", Show).WithName("ShowDeadLetter")
-            .WithSummary("One dead letter with its body, properties, reason and triage history.")
-            .Produces(StatusCodes.Status200OK, contentType: "application/json").ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("One dead letter with its body, properties, reason and trail (who resubmitted or ignored it, when, why, and the " +
+                "original and edited bodies). Every paymentToken in a body is masked to its first 4 characters + '…'.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/{id}/resubmit", Resubmit).WithName("ResubmitDeadLetter")
-            .WithSummary("Sends the message again to its queue or subscription under a new message id; a request body replaces the message body.")
-            .Produces(StatusCodes.Status202Accepted, contentType: "application/json")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        api.MapPost("/{id}/ignore", Ignore).WithName("IgnoreDeadLetter")
-            .WithSummary("Marks the dead letter as looked at and deliberately left: { note }.")
-            .Produces(StatusCodes.Status200OK, contentType: "application/json").ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .WithSummary("Sends the message again to its queue or subscription under a new message id, once. Without a body it goes as it was; " +
+                "an application/json body is the WHOLE new envelope (CloudEvents JSON, at most 256 KB) and replaces the message body. " +
+                "Its type must be the original's (422 naming 'type'); a malformed original may be replaced by any envelope with a string type. " +
+                "A paymentToken left masked as the view shows it is sent with its real value. An ignored dead letter may still be " +
+                "resubmitted. ?note= goes into the trail.")
+            .Accepts<JsonElement>(isOptional: true, "application/json")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+        api.MapPost("/{id}/ignore", Ignore).WithName("IgnoreDeadLetter").RequirePolicy(RoutePolicy.For(Roles.Operator).WithBody(MaxIgnoreBytes))
+            .WithSummary("Marks a pending dead letter as looked at and deliberately left: application/json { note } (1–2000 characters, " +
+                "body at most 4 KB). Ignoring twice, or after a resubmit, is a 409: a note is never replaced.")
+            .Accepts<DeadLetterIgnore>("application/json")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         return routes;
     }
 
-    public static async Task<IResult> List(HttpRequest request, string? entity, string? status, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<List<DeadLetterSummaryView>>, ValidationProblem>> List(IDeadLetterQueue queue, string? entity,
+        string? status, CancellationToken cancellationToken)
     {
         DeadLetterStatus? filter = null;
         if (!string.IsNullOrEmpty(status))
@@ -46,131 +62,101 @@ public static class DeadLetterEndpoints
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = ["Pending, Resubmitted or Ignored."] });
             filter = parsed;
         }
-        var queue = request.HttpContext.RequestServices.GetRequiredService<IDeadLetterQueue>();
         var letters = await queue.ListAsync(string.IsNullOrEmpty(entity) ? null : entity, filter, cancellationToken);
-        return TypedResults.Ok(letters.Select(Summary).ToList());
+        return TypedResults.Ok(letters.Select(DeadLetterSummaryView.Of).ToList());
     }
 
-    public static async Task<IResult> Show(HttpRequest request, string id, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<DeadLetterDetailView>, ProblemHttpResult>> Show(IDeadLetterQueue queue, string id,
+        CancellationToken cancellationToken)
     {
-        var queue = request.HttpContext.RequestServices.GetRequiredService<IDeadLetterQueue>();
         if (await queue.ShowAsync(id, cancellationToken) is not { } letter) return NotFound(id);
-        var view = Summary(letter);
-        view["properties"] = new JsonObject(letter.Properties.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)JsonValue.Create(p.Value))));
-        view["body"] = BodyOf(letter.Body);
-        if (queue is EmbeddedDeadLetterQueue embedded)
-        {
-            var history = await embedded.HistoryAsync(id, cancellationToken);
-            view["history"] = new JsonArray(history.Select(h => (JsonNode)new JsonObject
-            {
-                ["at"] = h.At, ["status"] = h.Status.ToString(), ["note"] = h.Note, ["resubmittedAsMessageId"] = h.ResubmittedAsMessageId,
-            }).ToArray());
-        }
-        return TypedResults.Ok(view);
+        var trail = await queue.TrailAsync(id, cancellationToken);
+        return TypedResults.Ok(DeadLetterDetailView.Of(letter, trail));
     }
 
-    public static async Task<IResult> Resubmit(HttpRequest request, string id, CancellationToken cancellationToken)
+    public static async Task<Results<Accepted<DeadLetterResubmitted>, ValidationProblem, ProblemHttpResult>> Resubmit(
+        HttpRequest request, IDeadLetterQueue queue, ClaimsPrincipal user, string id, string? note, CancellationToken cancellationToken)
     {
-        var queue = request.HttpContext.RequestServices.GetRequiredService<IDeadLetterQueue>();
-        if (await queue.ShowAsync(id, cancellationToken) is not { } letter) return NotFound(id);
-        if (letter.Status == DeadLetterStatus.Resubmitted) return AlreadyResubmitted(letter);
+        using var body = await JsonBody.ReadOptionalObjectAsync(request, cancellationToken);
+        if (body?.Refusal is { } refused) return refused;
+        if (string.IsNullOrWhiteSpace(note)) note = null;
+        else if (note.Length > DeadLetterTriage.MaxNoteLength || !DeadLetterTriage.IsWellFormed(note)) return BadNote();
 
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, cancellationToken);
+        if (await queue.ShowAsync(id, cancellationToken) is not { } letter) return NotFound(id);
+        if (letter.Status == DeadLetterStatus.Resubmitted) return Conflict(letter.Id, $"Dead letter '{letter.Id}' was already resubmitted as message '{letter.ResubmittedAsMessageId}'.");
         // No body = resend as it was. Careful: a bare null here would convert through byte[] into an EMPTY, non-null memory.
-        ReadOnlyMemory<byte>? edited = null;
-        if (buffer.Length > 0) edited = buffer.ToArray();
+        ReadOnlyMemory<byte>? edited = body is null ? default(ReadOnlyMemory<byte>?) : body.Raw;
+        if (edited is { } envelope)
+        {
+            if (DeadLetterTriage.CheckEdit(letter, envelope) is { } problem) return EditRefused(problem);
+            edited = MaskedBody.RestoreTokens(envelope, letter.Body); // a token left as the view showed it goes with its real value
+        }
         try
         {
-            var messageId = await queue.ResubmitAsync(id, edited, cancellationToken);
-            return TypedResults.Accepted($"/api/admin/dead-letters/{id}", new { id, status = "Resubmitted", resubmittedAsMessageId = messageId, edited = edited is not null });
+            var messageId = await queue.ResubmitAsync(id, ActorOf(user), edited, note, cancellationToken);
+            return TypedResults.Accepted($"/api/admin/dead-letters/{id}", new DeadLetterResubmitted(id, "Resubmitted", messageId, edited is not null));
         }
-        catch (InvalidOperationException e)
+        catch (DeadLetterNotFoundException)
         {
-            // A concurrent resubmit won the race.
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Already resubmitted", detail: e.Message);
+            return NotFound(id);
+        }
+        catch (DeadLetterConflictException e)
+        {
+            return Conflict(id, e.Message); // a concurrent decision won the race
+        }
+        catch (DeadLetterEditRejectedException e)
+        {
+            return EditRefused(e.Problem); // an adapter's own edit rule
         }
     }
 
-    public static async Task<IResult> Ignore(HttpRequest request, string id, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<DeadLetterIgnored>, ValidationProblem, ProblemHttpResult>> Ignore(
+        HttpRequest request, IDeadLetterQueue queue, ClaimsPrincipal user, string id, CancellationToken cancellationToken)
     {
-        string? note = null;
-        try
-        {
-            using var json = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
-            if (json.RootElement.ValueKind != JsonValueKind.Object)
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["A JSON object { note } is required."] });
-            if (json.RootElement.TryGetProperty("note", out var n) && n.ValueKind == JsonValueKind.String) note = n.GetString();
-        }
-        catch (JsonException)
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["A JSON object { note } is required."] });
-        }
-        if (string.IsNullOrWhiteSpace(note) || note.Length > 2000)
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["note"] = ["Say why the message is left (1–2000 characters)."] });
+        using var body = await JsonBody.ReadObjectAsync(request, cancellationToken);
+        if (body.Refusal is { } refused) return refused;
+        var note = body.Fields.Text(body.Root, "note", DeadLetterTriage.MaxNoteLength);
+        if (string.IsNullOrWhiteSpace(note) || note.Length > DeadLetterTriage.MaxNoteLength || !DeadLetterTriage.IsWellFormed(note)) return BadNote();
 
-        var queue = request.HttpContext.RequestServices.GetRequiredService<IDeadLetterQueue>();
-        if (await queue.ShowAsync(id, cancellationToken) is not { } letter) return NotFound(id);
-        if (letter.Status == DeadLetterStatus.Resubmitted) return AlreadyResubmitted(letter);
         try
         {
-            await queue.MarkIgnoredAsync(id, note, cancellationToken);
+            await queue.MarkIgnoredAsync(id, ActorOf(user), note, cancellationToken);
         }
-        catch (InvalidOperationException e)
+        catch (DeadLetterNotFoundException)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Already resubmitted", detail: e.Message);
+            return NotFound(id);
         }
-        return TypedResults.Ok(new { id, status = "Ignored", note });
+        catch (DeadLetterConflictException e)
+        {
+            return Conflict(id, e.Message);
+        }
+        return TypedResults.Ok(new DeadLetterIgnored(id, "Ignored", note));
     }
 
-    private static JsonObject Summary(DeadLetteredMessage letter) => new()
-    {
-        ["id"] = letter.Id,
-        ["entity"] = letter.Entity,
-        ["messageId"] = letter.MessageId,
-        ["type"] = TypeOf(letter.Body),
-        ["reason"] = letter.Reason,
-        ["description"] = letter.Description,
-        ["deliveryCount"] = letter.DeliveryCount,
-        ["firstFailureAt"] = letter.FirstFailureAt,
-        ["lastFailureAt"] = letter.LastFailureAt,
-        ["status"] = letter.Status.ToString(),
-        ["note"] = letter.Note,
-        ["resubmittedAsMessageId"] = letter.ResubmittedAsMessageId,
-    };
+    /// <summary>Who decides: the operator the access gate admitted (the token's subject).</summary>
+    private static string ActorOf(ClaimsPrincipal user) => user.SubjectOf() ?? throw new InvalidOperationException("The access gate admits only operators here.");
 
-    /// <summary>The CloudEvents type, when the body is JSON enough to have one (a malformed body is exactly what lands here).</summary>
-    private static string? TypeOf(ReadOnlyMemory<byte> body)
+    /// <summary>A malformed edit is a 400 naming the body; a readable one that breaks a rule (its type, its id) a 422 naming that field.</summary>
+    private static ProblemHttpResult EditRefused(DeadLetterEditProblem problem)
     {
-        try
+        var malformed = problem.Field == "body";
+        return TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]> { [problem.Field] = [problem.Message] })
         {
-            using var json = JsonDocument.Parse(body);
-            return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String
-                ? t.GetString() : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
+            Status = malformed ? StatusCodes.Status400BadRequest : StatusCodes.Status422UnprocessableEntity,
+            Title = malformed ? "The request has invalid fields." : "The edited envelope cannot replace this message.",
+        });
     }
 
-    /// <summary>The body as JSON when it parses, else as the text it is (so the operator sees what was wrong with it).</summary>
-    private static JsonNode? BodyOf(ReadOnlyMemory<byte> body)
-    {
-        try
-        {
-            return JsonNode.Parse(body.Span);
-        }
-        catch (JsonException)
-        {
-            return JsonValue.Create(Encoding.UTF8.GetString(body.Span));
-        }
-    }
+    private static ValidationProblem BadNote() =>
+        Invalid("note", $"Say why, in 1–{DeadLetterTriage.MaxNoteLength} characters of text (valid UTF-8, no lone surrogates).");
 
-    private static IResult NotFound(string id) =>
+    private static ValidationProblem Invalid(string field, string message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: "The request has invalid fields.");
+
+    private static ProblemHttpResult NotFound(string id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such dead letter", detail: $"There is no dead letter '{id}'.");
 
-    private static IResult AlreadyResubmitted(DeadLetteredMessage letter) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Already resubmitted",
-            detail: $"Dead letter '{letter.Id}' was resubmitted as message '{letter.ResubmittedAsMessageId}'.");
+    private static ProblemHttpResult Conflict(string id, string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The dead letter was already decided", detail: detail,
+            extensions: new Dictionary<string, object?> { ["id"] = id });
 }

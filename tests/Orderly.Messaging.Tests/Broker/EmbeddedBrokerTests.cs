@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Orderly.Contracts;
 using Orderly.Contracts.Inventory;
+using Orderly.Embedded;
 using Orderly.Embedded.Broker;
 
 namespace Orderly.Messaging.Tests.Broker;
@@ -128,32 +129,58 @@ public sealed class EmbeddedBrokerTests : IAsyncLifetime
         await Assert.Single(await _bus.Broker.ReceiveAsync(other, 1)).Settlement.CompleteAsync();
 
         var dead = Assert.Single(await _bus.DeadLetters.ListAsync(failing));
-        await _bus.DeadLetters.ResubmitAsync(dead.Id);
+        await _bus.DeadLetters.ResubmitAsync(dead.Id, "ops-test");
 
         Assert.Single(await _bus.Broker.ReceiveAsync(failing, 5));
         Assert.Empty(await _bus.Broker.ReceiveAsync(other, 5));
     }
 
     [Fact]
-    public async Task Every_triage_decision_is_kept_in_the_history_and_survives_restart()
+    public async Task The_trail_survives_a_restart()
     {
         await _bus.Broker.PublishAsync([Command("h", EmbeddedBrokerFixture.Queue)]);
         var delivery = Assert.Single(await _bus.Broker.ReceiveAsync(EmbeddedBrokerFixture.Queue, 1));
         await delivery.Settlement.DeadLetterAsync("HandlerFailed", "db down");
         var dead = Assert.Single(await _bus.DeadLetters.ListAsync());
-        await _bus.DeadLetters.MarkIgnoredAsync(dead.Id, "looked, waiting for a fix");
-        var newId = await _bus.DeadLetters.ResubmitAsync(dead.Id); // changed our mind after the fix
+        await _bus.DeadLetters.MarkIgnoredAsync(dead.Id, "ops-ada", "looked, waiting for a fix");
+        var newId = await _bus.DeadLetters.ResubmitAsync(dead.Id, "ops-grace"); // changed our mind after the fix
+        var before = await _bus.DeadLetters.TrailAsync(dead.Id);
 
         await _bus.RestartAsync();
 
-        var history = await _bus.DeadLetters.HistoryAsync(dead.Id);
-        Assert.Equal([DeadLetterStatus.Pending, DeadLetterStatus.Ignored, DeadLetterStatus.Resubmitted], history.Select(h => h.Status));
-        Assert.Equal("HandlerFailed: db down", history[0].Note);
-        Assert.Equal("looked, waiting for a fix", history[1].Note);
-        Assert.Equal(newId, history[2].ResubmittedAsMessageId);
-        Assert.True(history[0].At <= history[1].At && history[1].At <= history[2].At);
+        var trail = await _bus.DeadLetters.TrailAsync(dead.Id);
+        Assert.Equal(before, trail, TrailEntryComparer.Instance);
+        Assert.Equal([DeadLetterAction.DeadLettered, DeadLetterAction.Ignored, DeadLetterAction.Resubmitted], trail.Select(t => t.Action));
+        Assert.Equal(newId, trail[2].ResubmittedAsMessageId);
         Assert.Equal(DeadLetterStatus.Resubmitted, (await _bus.DeadLetters.ShowAsync(dead.Id))!.Status);
-        await Assert.ThrowsAsync<InvalidOperationException>(() => _bus.DeadLetters.MarkIgnoredAsync(dead.Id, "too late"));
+    }
+
+    [Fact]
+    public async Task A_file_from_before_the_trail_opens_with_its_history_as_the_trail()
+    {
+        // The history table as it was before the trail had actors and bodies, with a dead-lettering and an ignore in it.
+        var path = Path.Combine(Path.GetTempPath(), "orderly-broker-tests", Guid.NewGuid().ToString("N"), "old.db");
+        await using (var old = new SqliteDatabase(path))
+        {
+            await old.WriteAsync(scope =>
+            {
+                using var cmd = scope.Command("""
+                    CREATE TABLE broker_dead_letter_history (
+                        dead_letter_id TEXT NOT NULL, at INTEGER NOT NULL, status TEXT NOT NULL, note TEXT NULL, resubmitted_as TEXT NULL);
+                    INSERT INTO broker_dead_letter_history VALUES ('d1', 1, 'Pending', 'HandlerFailed: boom', NULL);
+                    INSERT INTO broker_dead_letter_history VALUES ('d1', 2, 'Ignored', 'harmless', NULL);
+                    """);
+                return cmd.ExecuteNonQuery();
+            });
+        }
+
+        await using var database = new SqliteDatabase(path);
+        var broker = await EmbeddedBroker.OpenAsync(database, EmbeddedBrokerFixture.Topology());
+        var trail = await new EmbeddedDeadLetterQueue(broker).TrailAsync("d1");
+
+        Assert.Equal([DeadLetterAction.DeadLettered, DeadLetterAction.Ignored], trail.Select(t => t.Action));
+        Assert.Equal([DeadLetterTriage.SystemActor, "unknown"], trail.Select(t => t.Actor));
+        Assert.Equal("harmless", trail[1].Note);
     }
 
     [Fact]
@@ -174,4 +201,19 @@ public sealed class EmbeddedBrokerTests : IAsyncLifetime
 
     private OutgoingMessage Command(string orderId, string destination) =>
         new(destination, _envelopes.Create(new ReleaseStock(orderId), correlationId: orderId));
+
+    /// <summary>Trail entries compared by value, bodies by their bytes (a record compares memory by reference).</summary>
+    private sealed class TrailEntryComparer : IEqualityComparer<DeadLetterTrailEntry>
+    {
+        public static readonly TrailEntryComparer Instance = new();
+
+        public bool Equals(DeadLetterTrailEntry? x, DeadLetterTrailEntry? y) =>
+            x is not null && y is not null && x.At == y.At && x.Action == y.Action && x.Actor == y.Actor && x.Note == y.Note
+            && x.ResubmittedAsMessageId == y.ResubmittedAsMessageId && Same(x.OriginalBody, y.OriginalBody) && Same(x.EditedBody, y.EditedBody);
+
+        public int GetHashCode(DeadLetterTrailEntry obj) => HashCode.Combine(obj.At, obj.Action, obj.Actor);
+
+        private static bool Same(ReadOnlyMemory<byte>? a, ReadOnlyMemory<byte>? b) =>
+            a is null ? b is null : b is not null && a.Value.Span.SequenceEqual(b.Value.Span);
+    }
 }

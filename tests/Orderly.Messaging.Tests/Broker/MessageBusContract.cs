@@ -258,7 +258,7 @@ public abstract class MessageBusContract
         var dead = Assert.Single(await DeadLetters.ListAsync(Queue));
 
         var fixedBody = EnvelopeJson.Serialize(_envelopes.Create(new ReleaseStock("fixed"), "fixed"));
-        var newId = await DeadLetters.ResubmitAsync(dead.Id, fixedBody);
+        var newId = await DeadLetters.ResubmitAsync(dead.Id, Operator, fixedBody);
 
         var again = Assert.Single(await ReceiveWithinAsync(Queue, 1, Patience));
         Assert.Equal(newId, again.Message.MessageId);
@@ -271,7 +271,7 @@ public abstract class MessageBusContract
         Assert.Equal(DeadLetterStatus.Resubmitted, after!.Status);
         Assert.Equal(newId, after.ResubmittedAsMessageId);
         Assert.Equal(dead.Body.ToArray(), after.Body.ToArray()); // the original stays as it was
-        await Assert.ThrowsAnyAsync<InvalidOperationException>(() => DeadLetters.ResubmitAsync(dead.Id));
+        await Assert.ThrowsAsync<DeadLetterConflictException>(() => DeadLetters.ResubmitAsync(dead.Id, Operator));
     }
 
     [Fact]
@@ -282,7 +282,7 @@ public abstract class MessageBusContract
         await delivery.Settlement.DeadLetterAsync("HandlerFailed", "order was deleted by hand");
         var dead = Assert.Single(await DeadLetters.ListAsync(Queue));
 
-        await DeadLetters.MarkIgnoredAsync(dead.Id, "test order, safe to drop");
+        await DeadLetters.MarkIgnoredAsync(dead.Id, Operator, "test order, safe to drop");
 
         Assert.Empty(await DeadLetters.ListAsync(Queue, DeadLetterStatus.Pending));
         var ignored = Assert.Single(await DeadLetters.ListAsync(Queue, DeadLetterStatus.Ignored));
@@ -290,6 +290,195 @@ public abstract class MessageBusContract
         Assert.Equal(dead.Body.ToArray(), ignored.Body.ToArray());
         Assert.Equal("HandlerFailed", ignored.Reason);
         Assert.Empty(await ReceiveWithinAsync(Queue, 1, TimeSpan.FromMilliseconds(200)));
+    }
+
+    [Fact]
+    public async Task Every_decision_is_in_the_trail_with_its_actor_time_note_and_the_original_and_edited_bodies()
+    {
+        var dead = await DeadLetterAsync("trail", "ContractViolation", "bad quantity");
+        var edited = EnvelopeJson.Serialize(_envelopes.Create(new ReleaseStock("trail-fixed"), "trail"));
+        var before = DateTimeOffset.UtcNow;
+
+        await DeadLetters.MarkIgnoredAsync(dead.Id, "ops-ada", "waiting for the inventory fix");
+        var newId = await DeadLetters.ResubmitAsync(dead.Id, "ops-grace", edited, "fixed by hand after the deploy");
+
+        var trail = await DeadLetters.TrailAsync(dead.Id);
+        Assert.Equal([DeadLetterAction.DeadLettered, DeadLetterAction.Ignored, DeadLetterAction.Resubmitted], trail.Select(t => t.Action));
+        Assert.Equal([DeadLetterTriage.SystemActor, "ops-ada", "ops-grace"], trail.Select(t => t.Actor));
+        Assert.Equal("ContractViolation: bad quantity", trail[0].Note);
+        Assert.Equal("waiting for the inventory fix", trail[1].Note);
+        Assert.Equal("fixed by hand after the deploy", trail[2].Note);
+        Assert.Equal(newId, trail[2].ResubmittedAsMessageId);
+        Assert.Equal(dead.Body.ToArray(), trail[2].OriginalBody?.ToArray());
+        Assert.Equal(edited, trail[2].EditedBody?.ToArray());
+        Assert.Null(trail[1].OriginalBody);
+        Assert.True(trail[1].At >= before.AddSeconds(-1) && trail[1].At <= trail[2].At, "decisions are stamped when they are made, in order");
+        var shown = await DeadLetters.ShowAsync(dead.Id);
+        Assert.Equal(DeadLetterStatus.Resubmitted, shown!.Status);
+        Assert.Equal("fixed by hand after the deploy", shown.Note);
+    }
+
+    [Fact]
+    public async Task An_unedited_resubmit_keeps_the_original_body_and_no_edited_one()
+    {
+        var dead = await DeadLetterAsync("as-is", "HandlerFailed", "db down");
+
+        await DeadLetters.ResubmitAsync(dead.Id, Operator);
+
+        var resubmit = (await DeadLetters.TrailAsync(dead.Id))[^1];
+        Assert.Equal(DeadLetterAction.Resubmitted, resubmit.Action);
+        Assert.Equal(dead.Body.ToArray(), resubmit.OriginalBody?.ToArray());
+        Assert.Null(resubmit.EditedBody);
+        Assert.Null(resubmit.Note);
+        var again = Assert.Single(await ReceiveWithinAsync(Queue, 1, Patience));
+        Assert.Equal(dead.Body.ToArray(), again.Message.Body.ToArray());
+    }
+
+    [Fact]
+    public async Task Ignoring_twice_is_refused_and_the_first_note_stays()
+    {
+        var dead = await DeadLetterAsync("ignore-twice", "HandlerFailed", "boom");
+        await DeadLetters.MarkIgnoredAsync(dead.Id, "ops-ada", "first look: harmless");
+
+        var refused = await Assert.ThrowsAsync<DeadLetterConflictException>(() => DeadLetters.MarkIgnoredAsync(dead.Id, "ops-grace", "second look"));
+
+        Assert.Equal(DeadLetterStatus.Ignored, refused.Letter.Status);
+        Assert.Equal("first look: harmless", (await DeadLetters.ShowAsync(dead.Id))!.Note);
+        Assert.Equal(2, (await DeadLetters.TrailAsync(dead.Id)).Count);
+    }
+
+    [Fact]
+    public async Task Resubmitting_twice_is_refused_and_sends_nothing_more()
+    {
+        var dead = await DeadLetterAsync("resubmit-twice", "HandlerFailed", "boom");
+        await DeadLetters.ResubmitAsync(dead.Id, Operator);
+        await Assert.Single(await ReceiveWithinAsync(Queue, 1, Patience)).Settlement.CompleteAsync();
+
+        await Assert.ThrowsAsync<DeadLetterConflictException>(() => DeadLetters.ResubmitAsync(dead.Id, Operator));
+
+        Assert.Empty(await ReceiveWithinAsync(Queue, 1, TimeSpan.FromMilliseconds(300)));
+        Assert.Equal(2, (await DeadLetters.TrailAsync(dead.Id)).Count);
+    }
+
+    [Fact]
+    public async Task Ignoring_a_resubmitted_dead_letter_is_refused()
+    {
+        var dead = await DeadLetterAsync("resubmitted-then-ignored", "HandlerFailed", "boom");
+        await DeadLetters.ResubmitAsync(dead.Id, Operator);
+
+        await Assert.ThrowsAsync<DeadLetterConflictException>(() => DeadLetters.MarkIgnoredAsync(dead.Id, Operator, "too late"));
+        Assert.Equal(DeadLetterStatus.Resubmitted, (await DeadLetters.ShowAsync(dead.Id))!.Status);
+    }
+
+    [Fact]
+    public async Task An_ignored_dead_letter_can_still_be_resubmitted_and_is_delivered_again()
+    {
+        var dead = await DeadLetterAsync("changed-mind", "HandlerFailed", "provider down");
+        await DeadLetters.MarkIgnoredAsync(dead.Id, "ops-ada", "provider outage, will not retry");
+
+        var newId = await DeadLetters.ResubmitAsync(dead.Id, "ops-grace", note: "provider is back");
+
+        var again = Assert.Single(await ReceiveWithinAsync(Queue, 1, Patience));
+        Assert.Equal(newId, again.Message.MessageId);
+        Assert.Equal(dead.Body.ToArray(), again.Message.Body.ToArray());
+        Assert.Equal(DeadLetterStatus.Resubmitted, (await DeadLetters.ShowAsync(dead.Id))!.Status);
+    }
+
+    [Fact]
+    public async Task An_edit_cannot_change_the_message_type_and_nothing_is_sent()
+    {
+        var dead = await DeadLetterAsync("retype", "ContractViolation", "bad");
+        var otherType = EnvelopeJson.Serialize(_envelopes.Create(new CommitStock("retype"), "retype"));
+
+        var refused = await Assert.ThrowsAsync<DeadLetterEditRejectedException>(() => DeadLetters.ResubmitAsync(dead.Id, Operator, otherType));
+
+        Assert.Equal("type", refused.Problem.Field);
+        Assert.Contains("orderly.inventory.release-stock.v1", refused.Problem.Message, StringComparison.Ordinal);
+        Assert.Empty(await ReceiveWithinAsync(Queue, 1, TimeSpan.FromMilliseconds(300)));
+        Assert.Equal(DeadLetterStatus.Pending, (await DeadLetters.ShowAsync(dead.Id))!.Status);
+        Assert.Single(await DeadLetters.TrailAsync(dead.Id));
+    }
+
+    [Theory]
+    [InlineData("not json", "body")]
+    [InlineData("[1, 2]", "body")]
+    [InlineData("{\"type\": \"orderly.inventory.release-stock.v1\", \"type\": \"orderly.inventory.commit-stock.v1\"}", "body")]
+    [InlineData("{\"type\": \"orderly.inventory.release-stock.v1\", \"data\": {\"orderId\": \"\\ud800\"}}", "body")]
+    [InlineData("{\"specversion\": \"1.0\", \"data\": {}}", "type")]
+    [InlineData("{\"type\": 42}", "type")]
+    public async Task An_edit_must_be_one_readable_json_envelope_with_the_original_type(string edited, string field)
+    {
+        var dead = await DeadLetterAsync("bad-edit", "ContractViolation", "bad");
+
+        var refused = await Assert.ThrowsAsync<DeadLetterEditRejectedException>(() =>
+            DeadLetters.ResubmitAsync(dead.Id, Operator, Encoding.UTF8.GetBytes(edited)));
+
+        Assert.Equal(field, refused.Problem.Field);
+        Assert.Equal(DeadLetterStatus.Pending, (await DeadLetters.ShowAsync(dead.Id))!.Status);
+    }
+
+    [Fact]
+    public async Task A_malformed_dead_letter_may_be_replaced_by_any_envelope_with_a_type()
+    {
+        await SendRawAsync(Queue, "garbled-1", Encoding.UTF8.GetBytes("{\"specversion\": \"1.0\", not json"));
+        var delivery = Assert.Single(await ReceiveWithinAsync(Queue, 1, Patience));
+        await delivery.Settlement.DeadLetterAsync("MalformedJson", "not JSON");
+        var dead = Assert.Single(await DeadLetters.ListAsync(Queue));
+        var envelope = EnvelopeJson.Serialize(_envelopes.Create(new CommitStock("rebuilt"), "rebuilt"));
+
+        await DeadLetters.ResubmitAsync(dead.Id, Operator, envelope, "rebuilt from the order");
+
+        var again = Assert.Single(await ReceiveWithinAsync(Queue, 1, Patience));
+        Assert.Equal(envelope, again.Message.Body.ToArray());
+    }
+
+    [Fact]
+    public async Task Deciding_on_an_unknown_dead_letter_is_not_found_and_its_trail_is_empty()
+    {
+        await Assert.ThrowsAsync<DeadLetterNotFoundException>(() => DeadLetters.ResubmitAsync("no-such-dead-letter", Operator));
+        await Assert.ThrowsAsync<DeadLetterNotFoundException>(() => DeadLetters.MarkIgnoredAsync("no-such-dead-letter", Operator, "gone"));
+        Assert.Empty(await DeadLetters.TrailAsync("no-such-dead-letter"));
+    }
+
+    [Theory]
+    [InlineData("", "why", "actor")]
+    [InlineData("ops-ada", " ", "note")]
+    [InlineData("ops-ada", "half a pair {lone surrogate}", "note")]
+    public async Task A_decision_names_its_actor_and_an_ignore_says_why(string actor, string note, string parameter)
+    {
+        var dead = await DeadLetterAsync("who", "HandlerFailed", "boom");
+
+        var refused = await Assert.ThrowsAnyAsync<ArgumentException>(() =>
+            DeadLetters.MarkIgnoredAsync(dead.Id, actor, note.Replace("{lone surrogate}", "\ud800", StringComparison.Ordinal)));
+
+        Assert.Equal(parameter, refused.ParamName);
+        Assert.Equal(DeadLetterStatus.Pending, (await DeadLetters.ShowAsync(dead.Id))!.Status);
+    }
+
+    /// <summary>An operator's subject, as the HTTP layer passes it.</summary>
+    protected const string Operator = "ops-test";
+
+    /// <summary>
+    /// Sends a command to <see cref="Queue"/>, dead-letters it with the reason, and returns it as triage lists it. A lock that
+    /// expired between receive and dead-letter (a busy machine, a cold start) only means receiving the message again.
+    /// </summary>
+    private async Task<DeadLetteredMessage> DeadLetterAsync(string orderId, string reason, string description)
+    {
+        var sent = Command(orderId, Queue);
+        await Publisher.PublishAsync([sent]);
+        for (var attempt = 1; ; attempt++)
+        {
+            var delivery = Assert.Single(await ReceiveWithinAsync(Queue, 1, Patience));
+            try
+            {
+                await delivery.Settlement.DeadLetterAsync(reason, description);
+                break;
+            }
+            catch (Exception e) when (attempt < 3 && IsLockLost(e))
+            {
+            }
+        }
+        return Assert.Single(await DeadLetters.ListAsync(Queue, DeadLetterStatus.Pending), d => d.MessageId == sent.MessageId);
     }
 
     /// <summary>A command to <paramref name="destination"/> with a fresh message id.</summary>

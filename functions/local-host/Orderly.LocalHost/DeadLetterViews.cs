@@ -1,0 +1,40 @@
+using System.Text.Json.Nodes;
+using Orderly.Messaging;
+
+namespace Orderly.LocalHost;
+
+/// <summary>A dead letter as the list shows it.</summary>
+public sealed record DeadLetterSummaryView(
+    string Id, string Entity, string MessageId, string? Type, string Reason, string Description, int DeliveryCount,
+    DateTimeOffset FirstFailureAt, DateTimeOffset LastFailureAt, string Status, string? Note, string? ResubmittedAsMessageId)
+{
+    public static DeadLetterSummaryView Of(DeadLetteredMessage d) => new(d.Id, d.Entity, d.MessageId, DeadLetterTriage.TypeOf(d.Body),
+        d.Reason, d.Description, d.DeliveryCount, d.FirstFailureAt, d.LastFailureAt, d.Status.ToString(), d.Note, d.ResubmittedAsMessageId);
+}
+
+/// <summary>One dead letter in full: its body (payment tokens masked, see <see cref="MaskedBody"/>), broker properties and trail.</summary>
+public sealed record DeadLetterDetailView(
+    string Id, string Entity, string MessageId, string? Type, string Reason, string Description, int DeliveryCount,
+    DateTimeOffset FirstFailureAt, DateTimeOffset LastFailureAt, string Status, string? Note, string? ResubmittedAsMessageId,
+    IReadOnlyDictionary<string, string> Properties, JsonNode? Body, IReadOnlyList<DeadLetterTrailView> Trail)
+{
+    public static DeadLetterDetailView Of(DeadLetteredMessage d, IReadOnlyList<DeadLetterTrailEntry> trail) => new(d.Id, d.Entity,
+        d.MessageId, DeadLetterTriage.TypeOf(d.Body), d.Reason, d.Description, d.DeliveryCount, d.FirstFailureAt, d.LastFailureAt,
+        d.Status.ToString(), d.Note, d.ResubmittedAsMessageId, d.Properties, MaskedBody.Of(d.Body), trail.Select(DeadLetterTrailView.Of).ToList());
+}
+
+/// <summary>One step of the trail: who, when, what and why; a resubmit's bodies are masked like the letter's.</summary>
+public sealed record DeadLetterTrailView(
+    DateTimeOffset At, string Action, string Actor, string? Note, string? ResubmittedAsMessageId, JsonNode? OriginalBody, JsonNode? EditedBody)
+{
+    public static DeadLetterTrailView Of(DeadLetterTrailEntry e) => new(e.At, e.Action.ToString(), e.Actor, e.Note, e.ResubmittedAsMessageId,
+        e.OriginalBody is { } original ? MaskedBody.Of(original) : null, e.EditedBody is { } edited ? MaskedBody.Of(edited) : null);
+}
+
+/// <summary>The answer to a resubmit.</summary>
+public sealed record DeadLetterResubmitted(string Id, string Status, string ResubmittedAsMessageId, bool Edited);
+
+/// <summary>The body of an ignore, and its answer.</summary>
+public sealed record DeadLetterIgnore(string Note);
+
+public sealed record DeadLetterIgnored(string Id, string Status, string Note);
