@@ -190,7 +190,7 @@ public sealed class DeadLetterTriageTests(DeadLetterShop fixture, ITestOutputHel
         using (var notJson = await PostAsync(shop, resubmit, "{ not json", "application/json"))
             Assert.NotNull((await AssertProblemAsync(notJson, HttpStatusCode.BadRequest)).Prop("errors")?.Prop("body"));
         using (var twoTypes = await PostAsync(shop, resubmit, $$"""{"type":"{{AuthorizePayment}}","type":"orderly.payments.void-payment.v1"}""", "application/json"))
-            Assert.NotNull((await AssertProblemAsync(twoTypes, HttpStatusCode.BadRequest)).Prop("errors")?.Prop("body"));
+            Assert.NotNull((await AssertProblemAsync(twoTypes, HttpStatusCode.BadRequest)).Prop("errors")?.Prop("type")); // the duplicate key, named
 
         Assert.Equal("Pending", (await shop.GetJsonAsync($"api/admin/dead-letters/{id}")).Str("status"));
     }
@@ -243,7 +243,7 @@ public sealed class DeadLetterTriageTests(DeadLetterShop fixture, ITestOutputHel
     {
         var content = new ByteArrayContent(body);
         if (contentType is not null) content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-        return (await shop.OperatorAsync()).PostAsync(path, content);
+        return await (await shop.OperatorAsync()).PostAsync(path, content);
     }
 
     /// <summary>Asserts the status and that the answer is problem+json; returns the problem.</summary>
