@@ -17,7 +17,6 @@ public sealed class DeadLetterTriageTests(DeadLetterShop fixture, ITestOutputHel
 {
     private const string AuthorizePayment = "orderly.payments.authorize-payment.v1";
 
-    /// <summary>Who the host records until the access gate sets the caller's subject.</summary>
     /// <summary>The operator the suite signs in as: the actor every decision is recorded under.</summary>
     private const string Operator = "e2e-operator";
 
@@ -72,6 +71,31 @@ public sealed class DeadLetterTriageTests(DeadLetterShop fixture, ITestOutputHel
         Assert.DoesNotContain(token, text, StringComparison.Ordinal);
         var body = JsonDocument.Parse(text).RootElement.Prop("body")!.Value;
         Assert.Equal("tok_…", body.Prop("data")!.Value.Str("paymentToken"));
+    }
+
+    [Fact]
+    public async Task An_authorization_resubmitted_edited_down_to_a_cent_never_confirms_the_order_and_leaves_the_books_balanced()
+    {
+        if (Shop() is not { } shop) return;
+        var (orderId, _, letter) = await NewDeadLetterAsync(shop);
+        var id = letter.Str("id")!;
+        var envelope = JsonNode.Parse((await shop.GetJsonAsync($"api/admin/dead-letters/{id}")).Prop("body")!.Value.GetRawText())!.AsObject();
+        var total = envelope["data"]!["amount"]!["amount"]!.GetValue<decimal>();
+        envelope["data"]!["amount"]!["amount"] = 0.01m;
+        envelope["data"]!["paymentToken"] = "tok_visa";
+
+        using (var resubmit = await PostAsync(shop, $"api/admin/dead-letters/{id}/resubmit?note=attack", envelope.ToJsonString(), "application/json"))
+            await ShopApi.EnsureStatus(resubmit, HttpStatusCode.Accepted, "POST resubmit (edited to 0.01)");
+
+        var order = await shop.WaitForOutcomeAsync(orderId);
+        Assert.Equal("Cancelled", order.Str("status"));
+        // Whatever payments did with the forged command, nothing stays authorized or captured for this order.
+        var settled = await Eventually.TrueAsync(async () =>
+            (await shop.PaymentsOfAsync(orderId)).All(p => p.StatusOf() is not ("authorized" or "captured")), ShopApi.CheckoutDeadline);
+        Assert.True(settled, $"a payment of order {orderId} (total {total}) is still authorized or captured: {string.Join(", ", (await shop.PaymentsOfAsync(orderId)).Select(p => p.ToString()))}");
+        var sku = order.Prop("items")!.Value.Items()[0].Str("sku")!;
+        var product = await shop.GetProductAsync(sku);
+        Assert.Equal((5, 0), (product.OnHand, product.Reserved));
     }
 
     [Fact]

@@ -61,6 +61,14 @@ public sealed class ShopHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>The resident memory of the host the tests started (Linux /proc), or null for an external shop.</summary>
+    public long? ResidentBytes()
+    {
+        if (_process is not { HasExited: false } process) return null;
+        process.Refresh();
+        return process.WorkingSet64;
+    }
+
     /// <summary>True when the tests started the host themselves (so they may kill and restart it).</summary>
     public bool OwnsProcess => _dll is not null;
 
