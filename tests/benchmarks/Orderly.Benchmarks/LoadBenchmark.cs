@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 
@@ -29,16 +30,21 @@ public static class LoadBenchmark
 
         Console.WriteLine($"load: {o.Orders} orders against {http.BaseAddress}, " +
                           (o.Rate is { } r ? $"{r}/s open loop" : $"concurrency {o.Concurrency}") + $", {o.Skus} skus, token {o.Token}");
+        // Every route wants a token: the host's dev issuer gives one per identity (an operator reads, a shop admin stocks,
+        // each customer places their own orders; 1,000 customers keep each under the per-customer rate limit).
+        var run = Guid.NewGuid().ToString("N")[..8];
+        http.DefaultRequestHeaders.Authorization = await BearerAsync(http, "load-operator", "operator");
+        var admin = await BearerAsync(http, "load-admin", "shop-admin");
+        var customers = await Task.WhenAll(Enumerable.Range(0, Math.Min(o.Orders, 1000)).Select(c => BearerAsync(http, $"load-{run}-c{c}", "customer")));
         var statsBefore = await StatsAsync(http);
 
         // Products with more stock than the run can sell, so every order should confirm.
-        var run = Guid.NewGuid().ToString("N")[..8];
         var skus = Enumerable.Range(0, o.Skus).Select(i => $"load-{run}-{i}").ToArray();
         var initialStock = o.Orders * 3 * 2 + 10;
         foreach (var sku in skus)
         {
-            (await http.PutAsJsonAsync($"api/inventory/products/{sku}", new { name = "Load " + sku, unitPrice = 2.50m, currency = "EUR" })).EnsureSuccessStatusCode();
-            (await http.PostAsJsonAsync($"api/inventory/products/{sku}/stock", new { quantity = initialStock })).EnsureSuccessStatusCode();
+            (await SendAsync(http, HttpMethod.Put, $"api/inventory/products/{sku}", new { name = "Load " + sku, unitPrice = 2.50m, currency = "EUR" }, admin)).EnsureSuccessStatusCode();
+            (await SendAsync(http, HttpMethod.Post, $"api/inventory/products/{sku}/stock", new { quantity = initialStock }, admin)).EnsureSuccessStatusCode();
         }
 
         var random = new Random(42);
@@ -47,7 +53,7 @@ public static class LoadBenchmark
             var lines = random.Next(1, 3);
             return new
             {
-                customerId = $"load-{run}-c{i % 50}",
+                customerId = $"load-{run}-c{i % customers.Length}",
                 items = Enumerable.Range(0, lines).Select(l => new { sku = skus[(i + l) % skus.Length], quantity = random.Next(1, 4) }).ToArray(),
                 shippingAddress = new { name = "Load Test", line1 = "1 Bench St", city = "Utrecht", postalCode = "3511", country = "NL" },
                 paymentToken = o.Token,
@@ -64,7 +70,7 @@ public static class LoadBenchmark
             var sw = Stopwatch.StartNew();
             try
             {
-                using var response = await http.PostAsJsonAsync("api/orders", bodies[i]);
+                using var response = await SendAsync(http, HttpMethod.Post, "api/orders", bodies[i], customers[i % customers.Length]);
                 latencies[i] = sw.Elapsed.TotalMilliseconds;
                 if (response.StatusCode != HttpStatusCode.Accepted)
                 {
@@ -195,6 +201,24 @@ public static class LoadBenchmark
 
     private static double Percentile(double[] sorted, double p) =>
         sorted.Length == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+
+    /// <summary>A bearer token from the host's dev issuer (<c>POST /api/dev/token</c>).</summary>
+    private static async Task<AuthenticationHeaderValue> BearerAsync(HttpClient http, string subject, string role)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/dev/token") { Content = JsonContent.Create(new { subject, roles = new[] { role } }) };
+        request.Headers.Authorization = null;
+        using var response = await http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        var token = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
+        return new AuthenticationHeaderValue("Bearer", token);
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, string path, object body, AuthenticationHeaderValue caller)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) };
+        request.Headers.Authorization = caller;
+        return await http.SendAsync(request);
+    }
 
     private static async Task<JsonElement?> StatsAsync(HttpClient http)
     {
