@@ -89,10 +89,31 @@ public sealed class ContractTests
         Assert.Contains("orderId", ex.Description, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Every_anchored_pattern_refuses_a_trailing_newline_as_ECMA_262_does()
+    {
+        // JSON Schema patterns are ECMA-262, where $ ends the input; JsonSchema.Net runs them on .NET's Regex, where $ also
+        // matches before a final '\n'. "(?!\n)$" means the same in both, so "sku-1\n" is refused by every validator.
+        var patterns = ContractSchemas.SchemaFiles
+            .SelectMany(f => Patterns(JsonNode.Parse(ContractSchemas.ReadSchemaText(f))).Select(p => (File: f, Pattern: p)))
+            .ToList();
+        Assert.NotEmpty(patterns);
+        Assert.All(patterns.Where(p => p.Pattern.EndsWith('$')), p => Assert.EndsWith(@"(?!\n)$", p.Pattern));
+
+        static IEnumerable<string> Patterns(JsonNode? node) => node switch
+        {
+            JsonObject o => o.SelectMany(kv => kv.Key == "pattern" && kv.Value is JsonValue v ? [v.GetValue<string>()] : Patterns(kv.Value)),
+            JsonArray a => a.SelectMany(Patterns),
+            _ => [],
+        };
+    }
+
     [Theory]
     [InlineData("quantity-zero", "items[0].quantity")]
     [InlineData("quantity-too-big", "items[0].quantity")]
     [InlineData("bad-sku", "items[0].sku")]
+    [InlineData("sku-with-trailing-newline", "items[0].sku")]
+    [InlineData("country-with-trailing-newline", "shippingAddress.country")]
     [InlineData("quantity-text", "items[0].quantity")]
     [InlineData("no-lines", "items")]
     [InlineData("lowercase-country", "shippingAddress.country")]
@@ -107,6 +128,8 @@ public sealed class ContractTests
                 case "quantity-zero": line!["quantity"] = 0; break;
                 case "quantity-too-big": line!["quantity"] = 1001; break;
                 case "bad-sku": line!["sku"] = "no spaces allowed"; break;
+                case "sku-with-trailing-newline": line!["sku"] = "sku-1\n"; break;
+                case "country-with-trailing-newline": d["shippingAddress"]!["country"] = "FR\n"; break;
                 case "quantity-text": line!["quantity"] = "two"; break;
                 case "no-lines": d["items"] = new JsonArray(); break;
                 case "lowercase-country": d["shippingAddress"]!["country"] = "fr"; break;
