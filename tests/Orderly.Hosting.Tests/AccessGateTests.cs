@@ -32,6 +32,11 @@ public sealed class AccessGateTests : IAsyncLifetime
         _app = builder.Build();
         _app.UseAccessGate();
         _app.MapApi(new ApiRoute("Open", "GET", "/open", RoutePolicy.Anyone), (System.Security.Claims.ClaimsPrincipal caller) => caller.SubjectOf() ?? "anonymous");
+        _app.MapApi(new ApiRoute("Find", "GET", "/find", RoutePolicy.Anyone), (string? id) =>
+        {
+            var errors = new FieldErrors();
+            return QueryValue.Single(id, "id", 10, errors) is { } found ? TypedResults.Ok(found) : (IResult)errors.ToProblem();
+        });
         _app.MapApi(new ApiRoute("Ops", "GET", "/ops", RoutePolicy.For(Roles.Operator)), () => "ops");
         _app.MapApi(new ApiRoute("Echo", "POST", "/echo", RoutePolicy.For(Roles.Customer).WithBody(100)), async (HttpRequest request) =>
         {
@@ -134,6 +139,36 @@ public sealed class AccessGateTests : IAsyncLifetime
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
         using var bob = await Client("bob-rate", Roles.Customer).PostAsync("/limited", null);
         Assert.Equal(HttpStatusCode.OK, bob.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("?id=a&id=b", "id")] // ASP.NET Core would have joined them: "a,b"
+    [InlineData("?id=%C3%28", "query")] // not UTF-8: the decoder would have left "%C3(" as text
+    [InlineData("?id=%ED%A0%80", "query")] // an encoded lone surrogate
+    [InlineData("?id=", "id")] // given but blank is not "absent"
+    [InlineData("?id=%20", "id")]
+    [InlineData("?id=a%0A", "id")]
+    [InlineData("?id=a%E2%80%8B", "id")] // a zero-width space would make two ids look the same
+    [InlineData("?id=12345678901", "id")]
+    [InlineData("", "id")]
+    public async Task A_query_parameter_repeated_undecodable_blank_invisible_or_too_long_is_400_naming_it(string query, string field)
+    {
+        using var response = await Client().GetAsync("/find" + query);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty(field, out _), problem.RootElement.ToString());
+    }
+
+    [Theory]
+    [InlineData("?id=ord-1", "ord-1")]
+    [InlineData("?id=caf%C3%A9%E2%82%AC", "café€")]
+    [InlineData("?id=50%25&other=x", "50%")]
+    public async Task A_query_parameter_of_visible_utf8_text_given_once_is_read(string query, string expected)
+    {
+        using var response = await Client().GetAsync("/find" + query);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(expected, JsonSerializer.Deserialize<string>(await response.Content.ReadAsStringAsync()));
     }
 
     [Fact]

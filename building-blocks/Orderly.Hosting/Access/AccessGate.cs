@@ -3,12 +3,13 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Logging;
+using Orderly.Hosting.Http;
 
 namespace Orderly.Hosting.Access;
 
 /// <summary>
 /// The door of every route, run before its endpoint (and so before any validation): the token (401), the roles (403), the
-/// body size (413) and the subject's rate limit (429), each refusal problem+json. The local host runs it as ASP.NET Core
+/// body size (413), a repeated or undecodable query parameter (400) and the subject's rate limit (429), each refusal problem+json. The local host runs it as ASP.NET Core
 /// middleware, a Function App as worker middleware; both call <see cref="AdmitAsync"/>.
 /// </summary>
 public sealed partial class AccessGate(BearerTokens tokens, SubjectRateLimits rateLimits, ILogger<AccessGate> logger)
@@ -36,6 +37,8 @@ public sealed partial class AccessGate(BearerTokens tokens, SubjectRateLimits ra
         if (context.Request.ContentLength > policy.MaxBodyBytes) return BodyTooLarge(policy);
         // For a body without a length (chunked), the server stops reading at the limit too.
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = policy.MaxBodyBytes;
+
+        if (QueryValue.WholeQueryProblem(context.Request) is { } badQuery) return badQuery.ToProblem();
 
         if (policy.RateLimit is { } limit && context.User.SubjectOf() is { } subject
             && rateLimits.TryAcquire(limit, subject) is { } retryAfter)

@@ -20,6 +20,9 @@ public static class DeadLetterEndpoints
     /// <summary>The largest ignore body ({ note } with at most <see cref="DeadLetterTriage.MaxNoteLength"/> characters).</summary>
     public const int MaxIgnoreBytes = 4 * 1024;
 
+    /// <summary>The longest entity name a filter takes (Service Bus allows 260 characters in a path).</summary>
+    public const int MaxEntityNameLength = 260;
+
     private const string Tag = "admin";
 
     /// <summary>Maps the triage routes under <c>/api/admin/dead-letters</c>.</summary>
@@ -55,14 +58,15 @@ public static class DeadLetterEndpoints
     public static async Task<Results<Ok<List<DeadLetterSummaryView>>, ValidationProblem>> List(IDeadLetterQueue queue, string? entity,
         string? status, CancellationToken cancellationToken)
     {
-        DeadLetterStatus? filter = null;
-        if (!string.IsNullOrEmpty(status))
-        {
-            if (!Enum.TryParse<DeadLetterStatus>(status, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = ["Pending, Resubmitted or Ignored."] });
-            filter = parsed;
-        }
-        var letters = await queue.ListAsync(string.IsNullOrEmpty(entity) ? null : entity, filter, cancellationToken);
+        var errors = new FieldErrors();
+        var entityName = QueryValue.Single(entity, "entity", MaxEntityNameLength, errors, required: false);
+        var statusName = QueryValue.Single(status, "status", MaxEntityNameLength, errors, required: false);
+        // By name only: Enum.TryParse would also take "1" or "Pending,Ignored".
+        DeadLetterStatus? filter = statusName is null ? null
+            : Enum.GetValues<DeadLetterStatus>().Cast<DeadLetterStatus?>().FirstOrDefault(s => s.ToString()!.Equals(statusName, StringComparison.OrdinalIgnoreCase));
+        if (statusName is not null && filter is null) errors.Add("status", "status must be Pending, Resubmitted or Ignored.");
+        if (errors.Any) return errors.ToProblem();
+        var letters = await queue.ListAsync(entityName, filter, cancellationToken);
         return TypedResults.Ok(letters.Select(DeadLetterSummaryView.Of).ToList());
     }
 
@@ -79,8 +83,9 @@ public static class DeadLetterEndpoints
     {
         using var body = await JsonBody.ReadOptionalObjectAsync(request, cancellationToken);
         if (body?.Refusal is { } refused) return refused;
-        if (string.IsNullOrWhiteSpace(note)) note = null;
-        else if (note.Length > DeadLetterTriage.MaxNoteLength || !DeadLetterTriage.IsWellFormed(note)) return BadNote();
+        var errors = new FieldErrors();
+        var why = QueryValue.Single(note, "note", DeadLetterTriage.MaxNoteLength, errors, required: false);
+        if (errors.Any || !IsGoodNote(why, required: false)) return BadNote();
 
         if (await queue.ShowAsync(id, cancellationToken) is not { } letter) return NotFound(id);
         if (letter.Status == DeadLetterStatus.Resubmitted) return Conflict(letter.Id, $"Dead letter '{letter.Id}' was already resubmitted as message '{letter.ResubmittedAsMessageId}'.");
@@ -93,7 +98,7 @@ public static class DeadLetterEndpoints
         }
         try
         {
-            var messageId = await queue.ResubmitAsync(id, ActorOf(user), edited, note, cancellationToken);
+            var messageId = await queue.ResubmitAsync(id, ActorOf(user), edited, why, cancellationToken);
             return TypedResults.Accepted($"/api/admin/dead-letters/{id}", new DeadLetterResubmitted(id, "Resubmitted", messageId, edited is not null));
         }
         catch (DeadLetterNotFoundException)
@@ -116,7 +121,7 @@ public static class DeadLetterEndpoints
         using var body = await JsonBody.ReadObjectAsync(request, cancellationToken);
         if (body.Refusal is { } refused) return refused;
         var note = body.Fields.Text(body.Root, "note", DeadLetterTriage.MaxNoteLength);
-        if (string.IsNullOrWhiteSpace(note) || note.Length > DeadLetterTriage.MaxNoteLength || !DeadLetterTriage.IsWellFormed(note)) return BadNote();
+        if (body.Fields.Errors.Any || note is null || !IsGoodNote(note, required: true)) return BadNote();
 
         try
         {
@@ -146,6 +151,10 @@ public static class DeadLetterEndpoints
             Title = malformed ? "The request has invalid fields." : "The edited envelope cannot replace this message.",
         });
     }
+
+    /// <summary>The one rule for a decision's note, whether it comes in the query (resubmit) or the body (ignore).</summary>
+    private static bool IsGoodNote(string? note, bool required) =>
+        string.IsNullOrWhiteSpace(note) ? !required : note.Length <= DeadLetterTriage.MaxNoteLength && DeadLetterTriage.IsWellFormed(note);
 
     private static ValidationProblem BadNote() =>
         Invalid("note", $"Say why, in 1–{DeadLetterTriage.MaxNoteLength} characters of text (valid UTF-8, no lone surrogates).");

@@ -21,10 +21,12 @@ public static partial class InventoryInput
     public const decimal MaxUnitPrice = 1_000_000_000m;
     public const int MaxStockAdjustment = 1_000_000;
     public const int MaxSkusPerQuery = 50;
+    public const int MaxSkusQueryLength = MaxSkusPerQuery * 65;
 
     private const string SkuRule = "must be 1 to 64 letters, digits, '-' or '_'.";
 
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    // \z, not $: in .NET $ also matches before a final newline, and "sku\n" would pass.
+    [GeneratedRegex(@"^[A-Za-z0-9_-]{1,64}\z")]
     private static partial Regex SkuPattern();
 
     /// <summary>Checks the sku of a route (<c>/products/{sku}</c>), adding an error for <c>sku</c> when it breaks the rule.</summary>
@@ -60,8 +62,10 @@ public static partial class InventoryInput
     }
 
     /// <summary>The distinct skus of <c>?skus=a,b</c>, or null with every problem under <c>skus</c> in <paramref name="errors"/>.</summary>
-    public static IReadOnlyList<string>? ReadSkus(string? skus, FieldErrors errors)
+    public static IReadOnlyList<string>? ReadSkus(string? query, FieldErrors errors)
     {
+        var skus = QueryValue.Single(query, "skus", MaxSkusQueryLength, errors);
+        if (errors.Any) return null;
         var list = (skus ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToList();
         if (list.Count == 0) errors.Add("skus", "skus must be a comma-separated list of at least one sku.");
         else if (list.Count > MaxSkusPerQuery) errors.Add("skus", $"skus must name at most {MaxSkusPerQuery} skus; it names {list.Count}.");

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection;
 using Orderly.Hosting.Access;
+using Orderly.Hosting.Http;
 using Orderly.Notifications.Domain;
 using Orderly.Storage;
 
@@ -17,15 +18,12 @@ public static class NotificationsEndpoints
     public static async Task<Results<Ok<List<Notification>>, ValidationProblem, ProblemHttpResult>> GetNotifications(
         string? customerId, ClaimsPrincipal caller, [FromKeyedServices(NotificationsModule.Name)] IDocumentStore store, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(customerId) || customerId.Length > MaxCustomerIdLength)
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["customerId"] = [$"The query parameter customerId is required: 1 to {MaxCustomerIdLength} characters, not blank."],
-            });
+        var errors = new FieldErrors();
+        if (QueryValue.Single(customerId, "customerId", MaxCustomerIdLength, errors) is not { } customer) return errors.ToProblem();
 
-        if (!caller.MaySee(customerId))
+        if (!caller.MaySee(customer))
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "A customer may read only their own notifications.");
-        var docs = await store.QueryAsync(Notification.PartitionFor(customerId), Notification.DocumentKind, cancellationToken)
+        var docs = await store.QueryAsync(Notification.PartitionFor(customer), Notification.DocumentKind, cancellationToken)
             .ConfigureAwait(false);
         var notifications = docs.Select(d => d.As<Notification>())
             .OrderByDescending(n => n.SentAt)

@@ -18,7 +18,8 @@ public static partial class PlaceOrderInput
     public const int MaxPaymentTokenLength = 256;
     public const int MaxIdempotencyKeyLength = 128;
 
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    // \z, not $: in .NET $ also matches before a final newline, and "sku\n" would pass.
+    [GeneratedRegex(@"^[A-Za-z0-9_-]{1,64}\z")]
     private static partial Regex SkuPattern();
 
     /// <summary>

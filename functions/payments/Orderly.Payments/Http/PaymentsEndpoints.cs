@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection;
 using Orderly.Contracts;
+using Orderly.Hosting.Http;
 using Orderly.Payments.Domain;
 using Orderly.Storage;
 
@@ -22,11 +23,9 @@ public static class PaymentsEndpoints
     public static async Task<Results<Ok<List<PaymentView>>, ValidationProblem>> GetPayments(
         string? orderId, [FromKeyedServices(PaymentsModule.Name)] IDocumentStore store, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(orderId) || orderId.Length > MaxOrderIdLength || orderId.Any(char.IsControl))
-            return TypedResults.ValidationProblem(
-                new Dictionary<string, string[]> { ["orderId"] = [$"orderId is required: 1–{MaxOrderIdLength} characters."] },
-                title: "The request has invalid fields.");
-        var docs = await store.QueryAsync(orderId, Payment.Kind, cancellationToken);
+        var errors = new FieldErrors();
+        if (QueryValue.Single(orderId, "orderId", MaxOrderIdLength, errors) is not { } id) return errors.ToProblem();
+        var docs = await store.QueryAsync(id, Payment.Kind, cancellationToken);
         return TypedResults.Ok(docs.Select(d => PaymentView.Of(d.As<Payment>())).ToList());
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection;
+using Orderly.Hosting.Http;
 using Orderly.Shipping.Domain;
 using Orderly.Storage;
 
@@ -23,11 +24,9 @@ public static class ShippingEndpoints
     public static async Task<Results<Ok<List<ShipmentView>>, ValidationProblem>> GetShipments(
         string? orderId, [FromKeyedServices(ShippingModule.Name)] IDocumentStore store, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(orderId) || orderId.Length > MaxOrderIdLength || orderId.Any(char.IsControl))
-            return TypedResults.ValidationProblem(
-                new Dictionary<string, string[]> { ["orderId"] = [$"orderId is required: 1–{MaxOrderIdLength} characters."] },
-                title: "The request has invalid fields.");
-        var docs = await store.QueryAsync(orderId, Shipment.Kind, cancellationToken);
+        var errors = new FieldErrors();
+        if (QueryValue.Single(orderId, "orderId", MaxOrderIdLength, errors) is not { } id) return errors.ToProblem();
+        var docs = await store.QueryAsync(id, Shipment.Kind, cancellationToken);
         return TypedResults.Ok(docs.Select(d => ShipmentView.Of(d.As<Shipment>())).ToList());
     }
 }
