@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Orderly.Contracts;
 
 namespace Orderly.Messaging;
 
@@ -113,7 +114,25 @@ public static class DeadLetterTriage
             return new DeadLetterEditProblem("type",
                 $"Resubmitting cannot change the message type: the dead letter is '{original}', the edited body says '{edited}'.");
         }
+        // An edit that breaks its contract would only be dead-lettered again by its consumer: say so now, naming the field.
+        try
+        {
+            EnvelopeJson.ReadData(EnvelopeJson.Parse(editedBody.Span));
+        }
+        catch (ContractViolationException e)
+        {
+            return new DeadLetterEditProblem(FieldOf(e), $"The edited envelope breaks its contract ({e.Reason}): {e.Description}");
+        }
         return null;
+    }
+
+    /// <summary>The field a contract violation names ("items[0].sku: …" → "data.items[0].sku"), or the envelope as a whole.</summary>
+    private static string FieldOf(ContractViolationException e)
+    {
+        if (e.Reason != ContractViolationReason.InvalidData) return "envelope";
+        var colon = e.Description.IndexOf(':', StringComparison.Ordinal);
+        var path = colon > 0 ? e.Description[..colon] : "";
+        return path.Length > 0 && !path.Contains(' ', StringComparison.Ordinal) ? "data." + path : "data";
     }
 
     /// <summary>Throws <see cref="DeadLetterEditRejectedException"/> when <see cref="CheckEdit"/> finds a problem (nothing to check without an edit).</summary>

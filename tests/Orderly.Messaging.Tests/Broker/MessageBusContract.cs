@@ -406,7 +406,9 @@ public abstract class MessageBusContract
     [InlineData("{\"type\": \"orderly.inventory.release-stock.v1\", \"data\": {\"orderId\": \"\\ud800\"}}", "body")]
     [InlineData("{\"specversion\": \"1.0\", \"data\": {}}", "type")]
     [InlineData("{\"type\": 42}", "type")]
-    public async Task An_edit_must_be_one_readable_json_envelope_with_the_original_type(string edited, string field)
+    [InlineData("{\"specversion\": \"1.0\", \"type\": \"orderly.inventory.release-stock.v1\", \"data\": {\"orderId\": \"o-1\"}}", "envelope")]
+    [InlineData("{\"specversion\": \"1.0\", \"id\": \"e-1\", \"source\": \"/ops\", \"time\": \"2026-12-02T10:00:00Z\", \"correlationid\": \"o-1\", \"type\": \"orderly.inventory.release-stock.v1\", \"data\": {\"orderId\": \"\"}}", "data.orderId")]
+    public async Task An_edit_must_be_one_readable_json_envelope_with_the_original_type_that_keeps_its_contract(string edited, string field)
     {
         var dead = await DeadLetterAsync("bad-edit", "ContractViolation", "bad");
 
