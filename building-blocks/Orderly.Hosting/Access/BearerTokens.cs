@@ -23,6 +23,15 @@ public sealed class BearerTokens
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private readonly TokenValidationParameters _parameters;
 
+    /// <summary>Trusts one issuer whose signing key is known here (the local dev issuer, tests), without fetching metadata.</summary>
+    public static BearerTokens Trusting(string issuer, string audience, SecurityKey signingKey)
+    {
+        var metadata = new OpenIdConnectConfiguration { Issuer = issuer };
+        metadata.SigningKeys.Add(signingKey);
+        return new BearerTokens(new AccessOptions { Issuer = issuer, Audience = audience },
+            new StaticConfigurationManager<OpenIdConnectConfiguration>(metadata));
+    }
+
     /// <summary>Trusts <paramref name="options"/>' issuer, with signing keys from <paramref name="keys"/> or else its metadata address.</summary>
     public BearerTokens(AccessOptions options, BaseConfigurationManager? keys = null)
     {

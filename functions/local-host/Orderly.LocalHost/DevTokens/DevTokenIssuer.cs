@@ -1,8 +1,6 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Protocols;
-using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 using Orderly.Hosting.Access;
 
@@ -80,11 +78,5 @@ public sealed class DevTokenIssuer
     });
 
     /// <summary>The validator that trusts this issuer: the same <see cref="BearerTokens"/> a Function App uses, with the key given.</summary>
-    public BearerTokens Validator()
-    {
-        var metadata = new OpenIdConnectConfiguration { Issuer = Issuer };
-        metadata.SigningKeys.Add(PublicKey);
-        return new BearerTokens(new AccessOptions { Issuer = Issuer, Audience = Audience },
-            new StaticConfigurationManager<OpenIdConnectConfiguration>(metadata));
-    }
+    public BearerTokens Validator() => BearerTokens.Trusting(Issuer, Audience, PublicKey);
 }
