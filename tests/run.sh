@@ -25,6 +25,7 @@ mapfile -t projects < <(grep -o 'Path="[^"]*\.csproj"' Orderly.slnx | sed 's/^Pa
 say "Restoring the Azure shell projects (they need packages a partial NuGet mirror may lack)"
 buildable=()
 skipped=()
+skipped_lines=0
 for p in "${projects[@]}"; do
   if grep -q '<OrderlyShell>true</OrderlyShell>' "$p"; then
     log="$out/restore-$(basename "$p" .csproj).log"
@@ -34,8 +35,10 @@ for p in "${projects[@]}"; do
     else
       missing=$(grep -oE 'NU110[12]: Unable to find package [^ .]+(\.[A-Za-z][^ .]*)*' "$log" | sed 's/.*Unable to find package //' | sort -u | paste -sd, -)
       if [ -n "$missing" ]; then
+        lines=$(find "$(dirname "$p")" -name '*.cs' -not -path '*/obj/*' -not -path '*/bin/*' -print0 | xargs -0 cat 2>/dev/null | wc -l)
+        skipped_lines=$((skipped_lines + lines))
         echo "SKIPPED (packages not in this NuGet source: $missing): $p"
-        skipped+=("$p (missing: $missing)")
+        skipped+=("$p: $lines lines of C# (missing: $missing)")
       else
         echo "restore FAILED for a reason other than missing packages: $p"; tail -n 20 "$log"; exit 1
       fi
@@ -44,6 +47,9 @@ for p in "${projects[@]}"; do
     buildable+=("$p")
   fi
 done
+
+# Tests that read a shell project's output skip, saying why, when it is one of these.
+export ORDERLY_SKIPPED_SHELLS="${skipped[*]:-}"
 
 # A solution of what can be built here.
 {
@@ -109,7 +115,7 @@ if [ "$notrun" -gt 0 ]; then
     "$out"/test-results/*.trx | sort | uniq -c | sed 's/^ *\([0-9]*\) /  - \1 × /'
 fi
 if [ "${#skipped[@]}" -gt 0 ]; then
-  echo "shell projects SKIPPED, ${#skipped[@]} (their packages are not in this NuGet source; they build where nuget.org is complete):"
+  echo "shell projects SKIPPED, ${#skipped[@]}, $skipped_lines lines of C# in all (their packages are not in this NuGet source; they build where nuget.org is complete):"
   for p in "${skipped[@]}"; do echo "  - $p"; done
 fi
 if [ "$test_status" -ne 0 ] && [ "$failed" -eq 0 ]; then
