@@ -11,7 +11,8 @@ namespace Orderly.LocalHost;
 /// </summary>
 public static class StatsEndpoint
 {
-    private static readonly Stopwatch Uptime = Stopwatch.StartNew();
+    // From the process's start, not from the first call of this endpoint.
+    private static readonly DateTime StartedAt = Process.GetCurrentProcess().StartTime.ToUniversalTime();
 
     public static readonly ApiRoute Route = new("GetStats", "GET", "/api/admin/stats", RoutePolicy.For(Roles.Operator));
 
@@ -44,7 +45,7 @@ public static class StatsEndpoint
         });
         return TypedResults.Ok(new
         {
-            uptimeSeconds = Math.Round(Uptime.Elapsed.TotalSeconds, 1),
+            uptimeSeconds = Math.Round((DateTime.UtcNow - StartedAt).TotalSeconds, 1),
             commits,
             unitsOfWork = units,
             groupCommitFactor = commits == 0 ? 0 : Math.Round((double)units / commits, 2),

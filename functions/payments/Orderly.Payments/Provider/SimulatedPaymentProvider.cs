@@ -6,11 +6,15 @@ namespace Orderly.Payments.Provider;
 /// <summary>
 /// The default provider, deciding by token: <c>tok_decline…</c> is declined, <c>tok_timeout…</c> never answers (waits until
 /// cancelled), <c>tok_flaky…</c> fails twice then succeeds, anything else is approved. The flaky count is kept per token in
-/// this process's memory, so it restarts with the process and is not shared between instances.
+/// this process's memory, so it restarts with the process and is not shared between instances; tokens are chosen by callers,
+/// so at most <see cref="MaxFlakyTokens"/> are remembered, and past that the memory starts over (a flaky token may then fail
+/// twice more: still transient, still retried).
 /// </summary>
 public sealed class SimulatedPaymentProvider : IPaymentProvider
 {
     public const int FlakyFailures = 2;
+
+    public const int MaxFlakyTokens = 10_000;
 
     private readonly ConcurrentDictionary<string, int> _flakyAttempts = new(StringComparer.Ordinal);
 
@@ -20,10 +24,11 @@ public sealed class SimulatedPaymentProvider : IPaymentProvider
         {
             await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
         }
-        if (paymentToken.StartsWith("tok_flaky", StringComparison.Ordinal) &&
-            _flakyAttempts.AddOrUpdate(paymentToken, 1, (_, n) => n + 1) <= FlakyFailures)
+        if (paymentToken.StartsWith("tok_flaky", StringComparison.Ordinal))
         {
-            throw new PaymentProviderUnavailableException($"The simulated provider failed on purpose for token {paymentToken}.");
+            if (_flakyAttempts.Count >= MaxFlakyTokens && !_flakyAttempts.ContainsKey(paymentToken)) _flakyAttempts.Clear();
+            if (_flakyAttempts.AddOrUpdate(paymentToken, 1, (_, n) => n + 1) <= FlakyFailures)
+                throw new PaymentProviderUnavailableException($"The simulated provider failed on purpose for token {paymentToken}.");
         }
         if (paymentToken.StartsWith("tok_decline", StringComparison.Ordinal))
             return AuthorizationResult.Decline("declined");
