@@ -32,11 +32,7 @@ public sealed class ConsumerPipelineOptions
     /// all of it, so messages that failed together do not all come back at the same instant.
     /// </summary>
     public TimeSpan Backoff(int attempt)
-    {
-        var exponent = Math.Clamp(attempt - 1, 0, 30);
-        var capped = Math.Min(BaseDelay.TotalMilliseconds * Math.Pow(2, exponent), MaxDelay.TotalMilliseconds);
-        return TimeSpan.FromMilliseconds(capped * (0.5 + Random.Shared.NextDouble() * 0.5));
-    }
+        => new Orderly.Resilience.Backoff(BaseDelay, MaxDelay).After(attempt);
 
     /// <summary>Overrides the defaults with whatever <paramref name="section"/> sets (<c>MaxDeliveryCount</c>, <c>BaseDelay</c>, <c>MaxDelay</c> as <c>hh:mm:ss.fff</c>, <c>InboxTimeToLive</c>).</summary>
     public void ReadFrom(IConfiguration section)

@@ -69,6 +69,9 @@ public sealed class SqliteDatabase : IAsyncDisposable
     /// <summary>The database file.</summary>
     public string Path { get; }
 
+    /// <summary>The fault-injection seam: shut unless a test or the fault suite opens it.</summary>
+    public StorageFaults Faults { get; } = new(TimeProvider.System);
+
     /// <summary>Commits so far, and units of work they carried: their ratio is the group-commit factor.</summary>
     public (long Commits, long Units) CommitStats => (Interlocked.Read(ref _commits), Interlocked.Read(ref _units));
 
@@ -94,6 +97,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
     /// <summary>Runs a read on a pooled connection; it sees the last committed state.</summary>
     public T Read<T>(Func<SqliteConnection, T> read)
     {
+        Faults.ThrowIfFailing();
         if (!_readers.TryTake(out var connection))
         {
             connection = Open();
@@ -187,6 +191,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
                     (failed ??= []).Add((group[i], ex));
                 }
             }
+            Faults.ThrowIfFailing(); // as a failing fsync would: the whole group is rolled back
             tx.Commit();
         }
         catch (Exception ex)

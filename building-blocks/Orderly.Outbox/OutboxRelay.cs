@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Orderly.Messaging;
 using Orderly.Messaging.Tracing;
+using Orderly.Resilience;
 
 namespace Orderly.Outbox;
 
@@ -10,18 +11,21 @@ namespace Orderly.Outbox;
 /// and acknowledge publishes them again with the same message ids, which the bus's duplicate detection or the consumer's
 /// inbox drops. A failed publish is retried with backoff, never dropped.
 /// </summary>
-public sealed class OutboxRelay(IOutboxFeed feed, IMessagePublisher publisher, OutboxRelayOptions options, ILogger<OutboxRelay> logger)
+public sealed class OutboxRelay(IOutboxFeed feed, IMessagePublisher publisher, OutboxRelayOptions options, ILogger<OutboxRelay> logger,
+    LoopReport? report = null)
 {
+    private readonly LoopReport _report = report ?? new BackgroundLoops(TimeProvider.System).For("outbox relay");
+    private readonly Backoff _backoff = new(options.RetryDelay, options.MaxRetryDelay);
+
     /// <summary>Runs until <paramref name="cancellationToken"/> is cancelled: publish what is pending, wait for more, repeat.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var failures = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
                 var published = await PublishPendingOnceAsync(cancellationToken).ConfigureAwait(false);
-                failures = 0;
+                _report.Succeeded();
                 if (published < options.BatchSize)
                     await feed.WaitForRecordsAsync(options.IdleWait, cancellationToken).ConfigureAwait(false);
             }
@@ -31,9 +35,9 @@ public sealed class OutboxRelay(IOutboxFeed feed, IMessagePublisher publisher, O
             }
             catch (Exception ex)
             {
-                failures++;
-                var delay = Backoff(failures);
-                logger.LogWarning(ex, "Outbox relay round failed ({Failures} in a row); retrying in {DelayMs} ms, nothing dropped", failures, (int)delay.TotalMilliseconds);
+                var delay = _report.Failed(ex, _backoff);
+                logger.LogWarning(ex, "Outbox relay round failed ({Failures} in a row); retrying in {DelayMs} ms, nothing dropped",
+                    _report.State.Failures, (int)delay.TotalMilliseconds);
                 try
                 {
                     await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
@@ -104,9 +108,4 @@ public sealed class OutboxRelay(IOutboxFeed feed, IMessagePublisher publisher, O
         }
     }
 
-    private TimeSpan Backoff(int failures)
-    {
-        var ms = Math.Min(options.RetryDelay.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 30)), options.MaxRetryDelay.TotalMilliseconds);
-        return TimeSpan.FromMilliseconds(ms * (0.5 + Random.Shared.NextDouble() * 0.5));
-    }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orderly.Messaging;
+using Orderly.Resilience;
 
 namespace Orderly.Outbox;
 
@@ -16,8 +17,13 @@ public sealed class OutboxRelayService(OutboxRelay relay) : BackgroundService
 /// <summary>Registers outbox relays.</summary>
 public static class OutboxRelayRegistration
 {
-    /// <summary>Runs a relay from <paramref name="feed"/> to the registered <see cref="IMessagePublisher"/> as a hosted service (one per container).</summary>
-    public static IServiceCollection AddOutboxRelay(this IServiceCollection services, Func<IServiceProvider, IOutboxFeed> feed, OutboxRelayOptions? options = null) =>
+    /// <summary>
+    /// Runs a relay from <paramref name="feed"/> to the registered <see cref="IMessagePublisher"/> as a hosted service (one per
+    /// container), reporting as the loop <paramref name="name"/> to the registered <see cref="BackgroundLoops"/>, if any.
+    /// </summary>
+    public static IServiceCollection AddOutboxRelay(this IServiceCollection services, Func<IServiceProvider, IOutboxFeed> feed,
+        OutboxRelayOptions? options = null, string name = "outbox relay") =>
         services.AddSingleton<IHostedService>(sp => new OutboxRelayService(new OutboxRelay(
-            feed(sp), sp.GetRequiredService<IMessagePublisher>(), options ?? new OutboxRelayOptions(), sp.GetRequiredService<ILogger<OutboxRelay>>())));
+            feed(sp), sp.GetRequiredService<IMessagePublisher>(), options ?? new OutboxRelayOptions(), sp.GetRequiredService<ILogger<OutboxRelay>>(),
+            sp.GetService<BackgroundLoops>()?.For(name))));
 }

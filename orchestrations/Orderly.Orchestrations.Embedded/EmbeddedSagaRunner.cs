@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Orderly.Embedded;
+using Orderly.Resilience;
 
 namespace Orderly.Orchestrations.Embedded;
 
@@ -57,6 +58,9 @@ public sealed class EmbeddedSagaRunner : ISagaStarter, ISagaEventRaiser, ISagaSt
     private bool _started;
     private int _executing;
     private int _maxExecuting;
+    private readonly LoopReport _runs;
+    private readonly LoopReport _timers;
+    private readonly Dictionary<string, int> _runFailures = []; // instance -> failed runs in a row (storage faults)
 
     public EmbeddedSagaRunner(SqliteDatabase database, IServiceProvider services, EmbeddedSagaRunnerOptions? options = null)
     {
@@ -69,6 +73,9 @@ public sealed class EmbeddedSagaRunner : ISagaStarter, ISagaEventRaiser, ISagaSt
         _sagas = services.GetServices<SagaDefinition>().ToDictionary(d => d.Name, StringComparer.Ordinal);
         _activities = services.GetServices<SagaActivityDefinition>().ToDictionary(d => d.Name, StringComparer.Ordinal);
         _schema = new Lazy<Task>(() => _db.EnsureSchemaAsync(Schema));
+        var loops = services.GetService<BackgroundLoops>() ?? new BackgroundLoops(_time);
+        _runs = loops.For("saga runs");
+        _timers = loops.For("saga timers");
     }
 
     /// <summary>The most sagas that were ever executing at the same moment (for checking the bound).</summary>
@@ -258,11 +265,23 @@ public sealed class EmbeddedSagaRunner : ISagaStarter, ISagaEventRaiser, ISagaSt
             {
                 try
                 {
-                    if (!_stopping.IsCancellationRequested) await ProcessAsync(instanceId).ConfigureAwait(false);
+                    if (!_stopping.IsCancellationRequested)
+                    {
+                        await ProcessAsync(instanceId).ConfigureAwait(false);
+                        _runs.Succeeded();
+                        lock (_gate) _runFailures.Remove(instanceId);
+                    }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    _log.LogError(ex, "Saga {InstanceId}: run failed; it runs again on its next event", instanceId);
+                    // The store failed under the run (the saga's own faults end it as Failed inside ProcessAsync). Its journal
+                    // is intact: run it again after a backoff, so a saga whose next event already came does not wait for ever.
+                    int failures;
+                    lock (_gate) _runFailures[instanceId] = failures = _runFailures.GetValueOrDefault(instanceId) + 1;
+                    var delay = _runs.Failed(ex, _options.RunRetryBackoff);
+                    _log.LogError(ex, "Saga {InstanceId}: run failed ({Failures} in a row); running it again in {DelayMs} ms",
+                        instanceId, failures, (int)delay.TotalMilliseconds);
+                    Track(RetryLaterAsync(instanceId, delay));
                 }
                 lock (_gate)
                 {
@@ -280,6 +299,19 @@ public sealed class EmbeddedSagaRunner : ISagaStarter, ISagaEventRaiser, ISagaSt
         {
             Interlocked.Decrement(ref _executing);
         }
+    }
+
+    private async Task RetryLaterAsync(string instanceId, TimeSpan delay)
+    {
+        try
+        {
+            await Task.Delay(delay, _time, _stopping.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return; // stopping: the next start resumes every running saga
+        }
+        Schedule(instanceId);
     }
 
     private async Task ProcessAsync(string instanceId)
@@ -544,11 +576,12 @@ public sealed class EmbeddedSagaRunner : ISagaStarter, ISagaEventRaiser, ISagaSt
                 sleep = next is { } n ? n - _time.GetUtcNow() : _options.TimerPollInterval;
                 if (sleep > _options.TimerPollInterval) sleep = _options.TimerPollInterval;
                 if (sleep < TimeSpan.Zero) sleep = TimeSpan.Zero;
+                _timers.Succeeded();
             }
             catch (Exception ex) when (!ct.IsCancellationRequested)
             {
-                _log.LogError(ex, "Saga timers: firing failed; retrying");
-                sleep = _options.TimerPollInterval;
+                sleep = _timers.Failed(ex, _options.RunRetryBackoff);
+                _log.LogError(ex, "Saga timers: firing failed ({Failures} in a row); retrying in {DelayMs} ms", _timers.State.Failures, (int)sleep.TotalMilliseconds);
             }
             catch (OperationCanceledException)
             {

@@ -1,3 +1,5 @@
+using Orderly.Resilience;
+
 namespace Orderly.Orchestrations.Embedded;
 
 /// <summary>Settings of the embedded saga runner (section <c>Sagas</c> in the local host).</summary>
@@ -8,4 +10,7 @@ public sealed class EmbeddedSagaRunnerOptions
 
     /// <summary>The longest the timer loop sleeps without being woken (a safety net; new timers wake it at once).</summary>
     public TimeSpan TimerPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a saga run or the timer loop waits after the store failed under it, before trying again.</summary>
+    public Backoff RunRetryBackoff { get; set; } = new(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5));
 }

@@ -84,6 +84,27 @@ public sealed class EmbeddedSagaRunnerTests
     }
 
     [Fact]
+    public async Task A_store_that_fails_under_a_running_saga_delays_it_and_it_resumes_by_itself_when_the_store_is_back()
+    {
+        var log = new StepLog { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        await using var h = await RunnerHarness.OpenAsync(RunnerHarness.NewPath(), Saga(log));
+        await h.Runner.StartIfNotExistsAsync("Test", "s1", new Plan("go-1", 30_000, HoldFirstStep: true));
+        await Eventually.TrueAsync(() => log.Holding == 1);
+        await h.Runner.RaiseEventAsync("s1", "go-1", "meanwhile"); // nothing else will ever wake this saga
+
+        // The step ends while the store refuses writes and reads: its outcome cannot be journaled, nor the saga reloaded.
+        h.Database.Faults.FailFor(TimeSpan.FromSeconds(1.5));
+        log.Gate.SetResult();
+        await Eventually.TrueAsync(() => !h.Database.Faults.Failing, timeoutMs: 5_000); // our own status reads would fail too
+
+        var end = await h.WaitForEndAsync("s1");
+        Assert.Equal(SagaRuntimeStatus.Completed, end.RuntimeStatus);
+        Assert.Equal("S1:B:MEANWHILE", RunnerHarness.Output<string>(end));
+        Assert.Equal(2, log.Executions["s1:a"]); // its outcome was lost with the failed commit, so it ran again
+        Assert.Equal(1, log.Effects["s1:a"]);
+    }
+
+    [Fact]
     public async Task An_event_raised_before_the_saga_waits_for_it_is_not_lost()
     {
         var log = new StepLog { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };

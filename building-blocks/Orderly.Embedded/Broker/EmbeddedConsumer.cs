@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Orderly.Messaging;
+using Orderly.Resilience;
 
 namespace Orderly.Embedded.Broker;
 
@@ -17,15 +18,19 @@ public sealed record EmbeddedConsumerOptions
 /// <summary>
 /// Pulls one queue or subscription of the embedded broker and hands each locked message to a delegate (the consumer pipeline,
 /// which settles it), with bounded concurrency. Stopping lets in-flight messages finish; a message the delegate leaves
-/// unsettled stays locked until its lock expires and is then delivered again.
+/// unsettled stays locked until its lock expires and is then delivered again. A broker fault (the store refusing reads or
+/// writes) never ends the loop: it is logged with the entity, told to <see cref="LoopReport"/> for health, and retried with
+/// backoff until the store answers again.
 /// </summary>
 public sealed class EmbeddedConsumer(
     EmbeddedBroker broker,
     string entity,
     Func<LockedMessage, CancellationToken, Task> handle,
     EmbeddedConsumerOptions? options = null,
-    ILogger<EmbeddedConsumer>? logger = null)
+    ILogger<EmbeddedConsumer>? logger = null,
+    LoopReport? report = null)
 {
+    private readonly LoopReport _report = report ?? new BackgroundLoops(TimeProvider.System).For("consumer " + entity);
     private readonly EmbeddedConsumerOptions _options = options ?? new EmbeddedConsumerOptions();
     private readonly ILogger _logger = logger ?? (ILogger)NullLogger.Instance;
 
@@ -53,15 +58,27 @@ public sealed class EmbeddedConsumer(
                     // Not cancellable once queued: a lock taken must come back to us, or the message waits out its lock.
                     batch = await broker.ReceiveAsync(Entity, free, CancellationToken.None).ConfigureAwait(false);
                 }
-                catch
+                catch (Exception fault)
                 {
                     slots.Release(free);
-                    throw;
+                    var delay = _report.Failed(fault);
+                    _logger.LogError(fault, "Consumer of {Entity} could not receive ({Failures} in a row); retrying in {DelayMs} ms",
+                        Entity, _report.State.Failures, (int)delay.TotalMilliseconds);
+                    await Task.Delay(delay, stoppingToken).ConfigureAwait(false);
+                    continue;
                 }
+                _report.Succeeded();
                 if (free > batch.Count) slots.Release(free - batch.Count);
                 if (batch.Count == 0)
                 {
-                    await broker.WaitForMessagesAsync(Entity, _options.IdleWait, stoppingToken).ConfigureAwait(false);
+                    try
+                    {
+                        await broker.WaitForMessagesAsync(Entity, _options.IdleWait, stoppingToken).ConfigureAwait(false);
+                    }
+                    catch (Exception fault) when (!stoppingToken.IsCancellationRequested)
+                    {
+                        await Task.Delay(_report.Failed(fault), stoppingToken).ConfigureAwait(false);
+                    }
                     continue;
                 }
                 foreach (var message in batch)

@@ -1,6 +1,7 @@
 using Orderly.ConsumerPipeline;
 using Pipeline = Orderly.ConsumerPipeline.ConsumerPipeline;
 using Orderly.Embedded.Broker;
+using Orderly.Resilience;
 
 namespace Orderly.LocalHost;
 
@@ -13,6 +14,7 @@ public sealed class MessageConsumers(
     Pipeline pipeline,
     ShopCounters counters,
     IConfiguration configuration,
+    BackgroundLoops loops,
     ILoggerFactory loggers) : BackgroundService
 {
     /// <summary>The entities being consumed (for health and the startup banner).</summary>
@@ -32,7 +34,7 @@ public sealed class MessageConsumers(
         {
             await pipeline.ProcessAsync(entity, locked.Message, locked.Settlement, ct).ConfigureAwait(false);
             counters.MessageHandled();
-        }, options, loggers.CreateLogger<EmbeddedConsumer>())).ToList();
+        }, options, loggers.CreateLogger<EmbeddedConsumer>(), loops.For("consumer " + entity))).ToList();
         Running = true;
         try
         {

@@ -17,6 +17,7 @@ using Orderly.Orchestrations.Embedded;
 using Orderly.Orders;
 using Orderly.Outbox;
 using Orderly.Payments;
+using Orderly.Resilience;
 using Orderly.Shipping;
 using Orderly.Storage;
 
@@ -52,6 +53,7 @@ services.AddSingleton<IMessageReceiver>(broker);
 services.AddSingleton<IDeadLetterQueue>(new EmbeddedDeadLetterQueue(broker));
 services.AddSingleton<ShopCounters>();
 services.AddSingleton(TimeProvider.System);
+services.AddSingleton(new BackgroundLoops(TimeProvider.System)); // every loop below reports here; health reads it
 foreach (var container in ShopContexts.Containers)
     services.AddKeyedSingleton<IDocumentStore>(container, new EmbeddedDocumentStore(database, container));
 
@@ -68,7 +70,7 @@ services.AddConsumerPipeline(configuration);
 // Hosted services stop in reverse order: consumers (registered last) stop taking messages and finish in-flight ones first,
 // then the saga runner, then the relays.
 foreach (var container in ShopContexts.Containers)
-    services.AddOutboxRelay(_ => new EmbeddedOutboxFeed(database, container));
+    services.AddOutboxRelay(_ => new EmbeddedOutboxFeed(database, container), name: $"outbox relay {container}");
 services.AddEmbeddedSagaRunner(_ => database, o => configuration.GetSection("Sagas").Bind(o));
 services.AddSingleton<MessageConsumers>();
 services.AddHostedService(sp => sp.GetRequiredService<MessageConsumers>());
@@ -77,7 +79,8 @@ services.AddHealthChecks()
     .AddCheck<StoreHealthCheck>("store")
     .AddCheck<BrokerHealthCheck>("broker")
     .AddCheck<RelayHealthCheck>("relay")
-    .AddCheck<SagaRunnerHealthCheck>("saga-runner");
+    .AddCheck<SagaRunnerHealthCheck>("saga-runner")
+    .AddCheck<BackgroundLoopsHealthCheck>("loops");
 
 // One OpenAPI document per context, holding the routes tagged with its name.
 foreach (var document in ShopContexts.Containers.Append("admin"))

@@ -103,6 +103,34 @@ public sealed class EmbeddedConsumerTests : IAsyncLifetime
         while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen) { }
     }
 
+    [Fact]
+    public async Task A_store_that_fails_for_a_while_pauses_the_consumer_which_says_so_and_then_resumes_by_itself()
+    {
+        var loops = new Orderly.Resilience.BackgroundLoops(TimeProvider.System);
+        var report = loops.For("consumer " + EmbeddedBrokerFixture.LongLockQueue);
+        var handled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var consumer = new EmbeddedConsumer(_bus.Broker, EmbeddedBrokerFixture.LongLockQueue, async (m, ct) =>
+        {
+            await m.Settlement.CompleteAsync(ct);
+            handled.TrySetResult();
+        }, new EmbeddedConsumerOptions { IdleWait = TimeSpan.FromMilliseconds(100) }, report: report);
+        await _bus.Broker.PublishAsync([Command("during-outage")]);
+
+        _bus.Database.Faults.FailFor(TimeSpan.FromSeconds(1.5));
+        using var stop = new CancellationTokenSource();
+        var run = consumer.RunAsync(stop.Token);
+        await Task.Delay(500);
+        Assert.True(report.State.IsFailing, "the consumer should report that it is retrying");
+        Assert.Contains("disk I/O error", report.State.LastError, StringComparison.Ordinal);
+        Assert.False(run.IsCompleted, "a store fault must not end the consumer loop");
+
+        await handled.Task.WaitAsync(TimeSpan.FromSeconds(10)); // the window shuts after 1.5 s; the loop picks up by itself
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.False(report.State.IsFailing);
+        Assert.Equal(0, _bus.Broker.ActiveMessageCount(EmbeddedBrokerFixture.LongLockQueue));
+    }
+
     private OutgoingMessage Command(string orderId) =>
         new(EmbeddedBrokerFixture.LongLockQueue, _envelopes.Create(new ReleaseStock(orderId), correlationId: orderId));
 }
