@@ -13,5 +13,6 @@ public sealed class ServiceBusConsumer(ConsumerPipeline.ConsumerPipeline pipelin
 {
     /// <summary>Processes one message received on <paramref name="entity"/> (a queue, or <c>topic/subscriptions/name</c>).</summary>
     public Task ProcessAsync(string entity, ServiceBusReceivedMessage message, ServiceBusMessageActions actions, CancellationToken cancellationToken) =>
-        pipeline.ProcessAsync(entity, message.ToReceivedMessage(entity), new ServiceBusSettlement(message, actions, entity, senders, logger), cancellationToken);
+        pipeline.ProcessAsync(entity, message.ToReceivedMessage(entity),
+            new ServiceBusSettlement(new TriggerDelivery(message, actions), entity, senders, logger), cancellationToken);
 }
