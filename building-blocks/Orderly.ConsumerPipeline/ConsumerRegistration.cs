@@ -27,10 +27,11 @@ public static class ConsumerRegistration
 
     /// <summary>
     /// Registers the <see cref="ConsumerPipeline"/> for every handler added with <see cref="AddMessageHandler{TMessage, THandler}"/>,
-    /// with its retry options read from <c>Messaging:Consumer</c>.
+    /// with its retry options read from <c>Messaging:Consumer</c>. Refuses a setting that tries to rename an entity (<see cref="EntityNameSettings"/>).
     /// </summary>
     public static IServiceCollection AddConsumerPipeline(this IServiceCollection services, IConfiguration configuration)
     {
+        EntityNameSettings.RefuseRenames(configuration);
         services.AddOptions<ConsumerPipelineOptions>().Configure(o => o.ReadFrom(configuration.GetSection(ConsumerPipelineOptions.Section)));
         services.TryAddSingleton<ConsumerPipeline>();
         return services;

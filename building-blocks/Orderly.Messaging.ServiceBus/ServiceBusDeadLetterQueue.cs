@@ -1,8 +1,7 @@
-using System.Globalization;
-using System.Text.Json;
 using Azure.Messaging.ServiceBus;
 using Microsoft.Extensions.Logging;
 using Orderly.Storage;
+using static Orderly.Messaging.ServiceBus.ServiceBusDeadLetterMapping;
 
 namespace Orderly.Messaging.ServiceBus;
 
@@ -20,27 +19,19 @@ public sealed class ServiceBusDeadLetterQueue(
     ILogger<ServiceBusDeadLetterQueue> logger,
     TimeProvider? time = null) : IDeadLetterQueue
 {
-    /// <summary>The document kind and partition of triage notes in the context's container.</summary>
+    /// <summary>The document kind of triage notes in the context's container.</summary>
     public const string NoteKind = "dead-letter-note";
+
+    /// <summary>The partition that holds every triage note of the context.</summary>
     public const string NotePartition = "dead-letters";
 
     /// <summary>How many dead letters one list or lookup reads per entity; triage is for a handful, not a backlog.</summary>
     public const int MaxScan = 250;
 
-    /// <summary>Marks a resubmitted copy with the subscription it was meant for (a resend to a topic reaches all).</summary>
-    public const string ResubmittedForProperty = "orderly-resubmitted-for";
-
-    /// <summary>
-    /// Properties a resend must not carry: the broker's dead-letter reason and description (the SDK's copy constructor drops
-    /// these two itself; a resend built from a note must too), the copies the settlement stamps, and the backoff attempt count.
-    /// </summary>
-    private static readonly string[] DeadLetterOnlyProperties =
-    [
-        "DeadLetterReason", "DeadLetterErrorDescription",
-        ServiceBusSettlement.ReasonProperty, ServiceBusSettlement.DescriptionProperty, ReceivedMessage.PriorAttemptsProperty,
-    ];
-
     private readonly TimeProvider _time = time ?? TimeProvider.System;
+
+    /// <summary>The document id of a dead letter's triage note (in <see cref="NotePartition"/>).</summary>
+    public static string NoteId(string id) => "dlq:" + id;
 
     public async Task<IReadOnlyList<DeadLetteredMessage>> ListAsync(string? entity = null, DeadLetterStatus? status = null, CancellationToken cancellationToken = default)
     {
@@ -241,55 +232,12 @@ public sealed class ServiceBusDeadLetterQueue(
             ?? throw new DeadLetterNotFoundException(id);
     }
 
-    /// <summary>
-    /// Sends the copy under <paramref name="newId"/>, edited when asked, without the dead-letter properties and naming the
-    /// original. Service Bus cannot send into one subscription: a subscription's copy goes to the topic, marked for it, and the
-    /// other subscriptions' inboxes, which already hold this envelope id, drop it (so an edit may not change that id, see <see cref="EnsureEdit"/>).
-    /// </summary>
+    /// <summary>Sends the resend of <paramref name="letter"/> (see <see cref="PrepareResend"/>).</summary>
     private async Task SendAsync(DeadLetteredMessage letter, ServiceBusMessage copy, string newId, ReadOnlyMemory<byte>? editedBody,
         CancellationToken cancellationToken)
     {
-        copy.MessageId = newId;
-        if (editedBody is { } body) copy.Body = BinaryData.FromBytes(body);
-        foreach (var name in DeadLetterOnlyProperties) copy.ApplicationProperties.Remove(name);
-        copy.ApplicationProperties[DeadLetterTriage.OriginalMessageIdProperty] = letter.MessageId;
-        var target = letter.Entity;
-        if (ServiceBusEntity.IsSubscription(letter.Entity, out var topic, out var subscription))
-        {
-            target = topic;
-            copy.ApplicationProperties[ResubmittedForProperty] = subscription;
-        }
+        var target = PrepareResend(letter, copy, newId, editedBody);
         await senders.For(target).SendMessageAsync(copy, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// The port's edit rules, plus one of this adapter: a subscription's edited envelope keeps the original envelope id,
-    /// because the copy reaches every subscription of the topic and only that id lets their inboxes drop it.
-    /// </summary>
-    private static void EnsureEdit(DeadLetteredMessage letter, ReadOnlyMemory<byte>? editedBody)
-    {
-        DeadLetterTriage.EnsureEdit(letter, editedBody);
-        if (editedBody is not { } body || !ServiceBusEntity.IsSubscription(letter.Entity, out _, out _)) return;
-        var original = EnvelopeId(letter.Body);
-        if (original is not null && EnvelopeId(body) != original)
-        {
-            throw new DeadLetterEditRejectedException(new DeadLetterEditProblem("id",
-                $"A subscription's resubmitted copy reaches every subscription of its topic; the edited envelope must keep id '{original}'."));
-        }
-    }
-
-    private static string? EnvelopeId(ReadOnlyMemory<byte> body)
-    {
-        try
-        {
-            using var json = JsonDocument.Parse(body);
-            return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("id", out var id)
-                && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
-        {
-            return null;
-        }
     }
 
     private async Task<ServiceBusReceivedMessage?> PeekAsync(string entity, long sequence, CancellationToken cancellationToken)
@@ -309,32 +257,6 @@ public sealed class ServiceBusDeadLetterQueue(
 
     private DeadLetterTrailEntry Resubmitted(string actor, string? note, string newId, ReadOnlyMemory<byte> original, ReadOnlyMemory<byte>? edited) =>
         new(_time.GetUtcNow(), DeadLetterAction.Resubmitted, actor, note, newId, original, edited);
-
-    /// <summary>The first step of every trail, as the message tells it (Service Bus keeps no dead-lettering time: the enqueue time stands in).</summary>
-    private static DeadLetterTrailEntry DeadLettered(DeadLetteredMessage letter) =>
-        new(letter.LastFailureAt, DeadLetterAction.DeadLettered, DeadLetterTriage.SystemActor, $"{letter.Reason}: {letter.Description}");
-
-    private static DeadLetteredMessage ToDeadLetter(string entity, ServiceBusReceivedMessage m)
-    {
-        var properties = m.ApplicationProperties.ToDictionary(p => p.Key, p => Convert.ToString(p.Value, CultureInfo.InvariantCulture) ?? "");
-        // Prefer the broker's reason; fall back to the copy the settlement stamped as a property (#2840).
-        var reason = m.DeadLetterReason ?? properties.GetValueOrDefault(ServiceBusSettlement.ReasonProperty) ?? "unknown";
-        var description = m.DeadLetterErrorDescription ?? properties.GetValueOrDefault(ServiceBusSettlement.DescriptionProperty) ?? "";
-        return new DeadLetteredMessage(
-            Id: ServiceBusEntity.DeadLetterId(entity, m.SequenceNumber),
-            Entity: entity,
-            MessageId: m.MessageId,
-            Body: m.Body.ToArray(),
-            Properties: properties,
-            Reason: reason,
-            Description: description,
-            DeliveryCount: m.DeliveryCount,
-            FirstFailureAt: m.EnqueuedTime,
-            LastFailureAt: m.EnqueuedTime,
-            Status: DeadLetterStatus.Pending,
-            Note: null,
-            ResubmittedAsMessageId: null);
-    }
 
     /// <summary>
     /// A note as stored. Notes written before the trail held only the letter: their trail is the dead-lettering and the one
@@ -364,31 +286,5 @@ public sealed class ServiceBusDeadLetterQueue(
             return false;
         }
         return entities.Contains(entity);
-    }
-
-    private static string NoteId(string id) => "dlq:" + id;
-}
-
-/// <summary>The triage note of a decided dead letter: the letter as it was, what a resend needs, and the trail.</summary>
-public sealed record DeadLetterNote(DeadLetteredMessage Letter, ResendHeaders Headers, IReadOnlyList<DeadLetterTrailEntry> Trail);
-
-/// <summary>
-/// The system properties of a dead-lettered message that a resend from its note carries. Orderly's entities use neither
-/// sessions nor partitions (infra/bicep/modules/servicebus.bicep), so there is no SessionId or PartitionKey to keep.
-/// </summary>
-public sealed record ResendHeaders(string? ContentType, string? CorrelationId, string? Subject, string? ReplyTo)
-{
-    public static ResendHeaders Of(ServiceBusReceivedMessage m) => new(m.ContentType, m.CorrelationId, m.Subject, m.ReplyTo);
-
-    /// <summary>A new message with the letter's original body and application properties and these headers.</summary>
-    public ServiceBusMessage ToMessage(DeadLetteredMessage letter)
-    {
-        var message = new ServiceBusMessage(BinaryData.FromBytes(letter.Body));
-        if (ContentType is not null) message.ContentType = ContentType;
-        if (CorrelationId is not null) message.CorrelationId = CorrelationId;
-        if (Subject is not null) message.Subject = Subject;
-        if (ReplyTo is not null) message.ReplyTo = ReplyTo;
-        foreach (var (name, value) in letter.Properties) message.ApplicationProperties[name] = value;
-        return message;
     }
 }

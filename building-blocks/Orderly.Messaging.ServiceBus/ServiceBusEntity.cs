@@ -2,10 +2,7 @@ using System.Globalization;
 
 namespace Orderly.Messaging.ServiceBus;
 
-/// <summary>
-/// Service Bus entity facts the adapters decide on, free of SDK types (so Orderly.Infrastructure.Tests compiles and tests
-/// this file even where the Service Bus packages do not restore).
-/// </summary>
+/// <summary>Service Bus entity facts the adapters decide on: entity paths, dead-letter ids and how a retry is carried out.</summary>
 public static class ServiceBusEntity
 {
     /// <summary>

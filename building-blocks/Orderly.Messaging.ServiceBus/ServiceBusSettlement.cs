@@ -1,5 +1,4 @@
 using Azure.Messaging.ServiceBus;
-using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 
 namespace Orderly.Messaging.ServiceBus;
@@ -10,21 +9,21 @@ namespace Orderly.Messaging.ServiceBus;
 /// and completes the original; a dead-letter reason can fail to stick (#2840), so it is also logged and stamped as a property.
 /// </summary>
 public sealed class ServiceBusSettlement(
-    ServiceBusReceivedMessage message,
-    ServiceBusMessageActions actions,
+    IServiceBusDelivery delivery,
     string entity,
     ServiceBusSenders senders,
     ILogger logger,
     TimeProvider? time = null) : IMessageSettlement
 {
-    /// <summary>Application properties that keep the dead-letter reason where Service Bus may drop it.</summary>
+    /// <summary>Application property that keeps the dead-letter reason where Service Bus may drop it.</summary>
     public const string ReasonProperty = "orderly-dead-letter-reason";
+
+    /// <summary>Application property that keeps the dead-letter description where Service Bus may drop it.</summary>
     public const string DescriptionProperty = "orderly-dead-letter-description";
 
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
-    public Task CompleteAsync(CancellationToken cancellationToken = default) =>
-        actions.CompleteMessageAsync(message, cancellationToken);
+    public Task CompleteAsync(CancellationToken cancellationToken = default) => delivery.CompleteAsync(cancellationToken);
 
     public async Task RetryLaterAsync(TimeSpan delay, CancellationToken cancellationToken = default)
     {
@@ -32,24 +31,16 @@ public sealed class ServiceBusSettlement(
         {
             case RetryPlan.HoldThenAbandon hold:
                 if (hold.Hold > TimeSpan.Zero) await Task.Delay(hold.Hold, _time, cancellationToken).ConfigureAwait(false);
-                await actions.AbandonMessageAsync(message, cancellationToken: cancellationToken).ConfigureAwait(false);
+                await delivery.AbandonAsync(cancellationToken).ConfigureAwait(false);
                 break;
 
             case RetryPlan.ScheduleCopy plan:
-                // The copy keeps body and properties but gets a NEW id: a copy with the original id would be dropped by
-                // duplicate detection. It carries the attempts made so far, since its own DeliveryCount starts again at 1.
-                var attempt = message.ToReceivedMessage(entity).Attempt;
-                var copy = new ServiceBusMessage(message)
-                {
-                    MessageId = Guid.CreateVersion7().ToString("N"),
-                    ScheduledEnqueueTime = plan.EnqueueAt,
-                };
-                copy.ApplicationProperties[ReceivedMessage.PriorAttemptsProperty] = attempt;
+                var copy = RetryCopy(delivery.Message, entity, plan.EnqueueAt);
                 await senders.For(plan.Queue).SendMessageAsync(copy, cancellationToken).ConfigureAwait(false);
                 // If completing fails after the copy was sent, the original comes back too: the pipeline's inbox makes it one effect.
-                await actions.CompleteMessageAsync(message, cancellationToken).ConfigureAwait(false);
+                await delivery.CompleteAsync(cancellationToken).ConfigureAwait(false);
                 logger.LogInformation("Message {MessageId} on {Entity} retried as {CopyId} at {EnqueueAt} (attempt {Attempt})",
-                    message.MessageId, entity, copy.MessageId, plan.EnqueueAt, attempt);
+                    delivery.Message.MessageId, entity, copy.MessageId, plan.EnqueueAt, copy.ApplicationProperties[ReceivedMessage.PriorAttemptsProperty]);
                 break;
         }
     }
@@ -57,12 +48,30 @@ public sealed class ServiceBusSettlement(
     public async Task DeadLetterAsync(string reason, string description, CancellationToken cancellationToken = default)
     {
         logger.LogWarning("Dead-lettering message {MessageId} on {Entity}: {Reason}: {Description}",
-            message.MessageId, entity, reason, description);
-        var properties = new Dictionary<string, object>
-        {
-            [ReasonProperty] = reason,
-            [DescriptionProperty] = description,
-        };
-        await actions.DeadLetterMessageAsync(message, properties, reason, description, cancellationToken).ConfigureAwait(false);
+            delivery.Message.MessageId, entity, reason, description);
+        await delivery.DeadLetterAsync(DeadLetterStamp(reason, description), reason, description, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// The scheduled copy that stands for a retry of <paramref name="message"/>: body, headers and properties kept, a NEW
+    /// message id (a copy under the original id would be dropped by duplicate detection), and the attempts made so far,
+    /// since the copy's own DeliveryCount starts again at 1.
+    /// </summary>
+    public static ServiceBusMessage RetryCopy(ServiceBusReceivedMessage message, string entity, DateTimeOffset enqueueAt)
+    {
+        var copy = new ServiceBusMessage(message)
+        {
+            MessageId = Guid.CreateVersion7().ToString("N"),
+            ScheduledEnqueueTime = enqueueAt,
+        };
+        copy.ApplicationProperties[ReceivedMessage.PriorAttemptsProperty] = message.ToReceivedMessage(entity).Attempt;
+        return copy;
+    }
+
+    /// <summary>The properties a dead-lettered message is stamped with, so triage can read the reason when the broker's is lost (#2840).</summary>
+    public static Dictionary<string, object> DeadLetterStamp(string reason, string description) => new()
+    {
+        [ReasonProperty] = reason,
+        [DescriptionProperty] = description,
+    };
 }

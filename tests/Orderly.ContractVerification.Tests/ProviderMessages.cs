@@ -96,7 +96,7 @@ public static class ProviderMessages
             response.EnsureSuccessStatusCode();
             ids.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("orderId").GetString()!);
         }
-        var messaging = OrdersMessaging.From(new ConfigurationBuilder().Build());
+        var messaging = OrdersMessaging.Contract;
         await ctx.HandleAsync(new ConfirmOrderHandler(messaging), new ConfirmOrder(ids[0], new Money(37.5m, "EUR")));
         await ctx.HandleAsync(new CancelOrderHandler(messaging), new CancelOrder(ids[1], "out-of-stock"));
         return await ctx.OutboxAsync();
@@ -105,7 +105,7 @@ public static class ProviderMessages
     private static async Task<IReadOnlyList<ProducedMessage>> InventoryAsync()
     {
         await using var ctx = new ProviderStore(InventoryModule.Name, InventoryModule.Source);
-        var options = InventoryOptions.From(new ConfigurationBuilder().Build());
+        var options = InventoryOptions.Contract;
         var product = Product.List("SKU-1", "Widget", 12.5m, "EUR");
         product.AdjustStock(10);
         await ctx.Store.CreateAsync("SKU-1", Product.Kind, Product.Kind, product);

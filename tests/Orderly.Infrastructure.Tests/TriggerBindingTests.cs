@@ -27,7 +27,6 @@ public sealed class TriggerBindingTests
         argument = argument.Trim();
         if (argument.StartsWith('"')) return argument.Trim('"');
         if (Constants.TryGetValue(argument, out var value)) return value;
-        if (argument == "InventoryOptions.AvailabilitySubscriptionDefault") return "inventory-availability";
         throw new InvalidOperationException($"cannot resolve trigger argument {argument}");
     }
 

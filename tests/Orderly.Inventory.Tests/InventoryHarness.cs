@@ -29,7 +29,7 @@ public sealed class InventoryHarness : IAsyncDisposable
         Database = new SqliteDatabase(_path);
         Store = new EmbeddedDocumentStore(Database, InventoryModule.Name);
         Envelopes = new EnvelopeFactory(InventoryModule.Source, TimeProvider.System);
-        Options = InventoryOptions.From(new ConfigurationBuilder().Build());
+        Options = InventoryOptions.Contract;
     }
 
     public SqliteDatabase Database { get; }

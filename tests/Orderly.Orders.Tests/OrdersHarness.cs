@@ -36,7 +36,7 @@ public sealed class OrdersHarness : IAsyncDisposable
         Store = new EmbeddedDocumentStore(_database, OrdersModule.Name, Clock);
         HttpStore = wrapStore?.Invoke(Store) ?? Store;
         Outbox = new EmbeddedOutboxFeed(_database, OrdersModule.Name, Clock);
-        Messaging = OrdersMessaging.From(new ConfigurationBuilder().Build());
+        Messaging = OrdersMessaging.Contract;
     }
 
     public ManualClock Clock { get; } = new(new DateTimeOffset(2026, 11, 1, 9, 0, 0, TimeSpan.Zero));

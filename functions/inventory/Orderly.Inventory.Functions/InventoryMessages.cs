@@ -6,19 +6,19 @@ using Orderly.Functions.Shell;
 namespace Orderly.Inventory.Functions;
 
 /// <summary>The entities the inventory context consumes, and its outbox relay; the consumer pipeline settles each message.</summary>
-public sealed class InventoryMessages(ServiceBusConsumer consumer, InventoryOptions options, OutboxChangeFeed outbox)
+public sealed class InventoryMessages(ServiceBusConsumer consumer, OutboxChangeFeed outbox)
 {
     [Function("InventoryCommands")]
     public Task InventoryCommands(
         [ServiceBusTrigger(Destinations.InventoryCommands, Connection = "ServiceBusConnection", AutoCompleteMessages = false)] ServiceBusReceivedMessage message,
         ServiceBusMessageActions actions, CancellationToken ct) =>
-        consumer.ProcessAsync(options.CommandsQueue, message, actions, ct);
+        consumer.ProcessAsync(Destinations.InventoryCommands, message, actions, ct);
 
     [Function("InventoryAvailability")]
     public Task InventoryAvailability(
-        [ServiceBusTrigger(Destinations.InventoryEvents, InventoryOptions.AvailabilitySubscriptionDefault, Connection = "ServiceBusConnection", AutoCompleteMessages = false)] ServiceBusReceivedMessage message,
+        [ServiceBusTrigger(Destinations.InventoryEvents, Destinations.InventoryAvailabilitySubscription, Connection = "ServiceBusConnection", AutoCompleteMessages = false)] ServiceBusReceivedMessage message,
         ServiceBusMessageActions actions, CancellationToken ct) =>
-        consumer.ProcessAsync(options.AvailabilityEntity, message, actions, ct);
+        consumer.ProcessAsync(Destinations.InventoryEvents, Destinations.InventoryAvailabilitySubscription, message, actions, ct);
 
     [Function("InventoryOutboxRelay")]
     public Task InventoryOutboxRelay(

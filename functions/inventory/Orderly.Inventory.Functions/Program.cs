@@ -7,8 +7,7 @@ using Orderly.Inventory;
 // The inventory app: the core's handlers and endpoints over Cosmos DB and Service Bus (docs/azure-shell.md).
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
-var options = InventoryOptions.From(builder.Configuration);
-builder.AddOrderlyFunctionApp(InventoryModule.Name, [options.CommandsQueue, options.AvailabilityEntity]);
+builder.AddOrderlyFunctionApp(InventoryModule.Name, [InventoryOptions.Contract.CommandsQueue, InventoryOptions.Contract.AvailabilityEntity]);
 builder.AddRouteAccess(InventoryModule.Routes.All);
 builder.Services.AddInventoryContext(builder.Configuration);
 builder.Build().Run();

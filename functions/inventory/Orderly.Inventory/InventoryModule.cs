@@ -47,7 +47,7 @@ public static class InventoryModule
     /// </summary>
     public static IServiceCollection AddInventoryContext(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = InventoryOptions.From(configuration);
+        var options = InventoryOptions.Contract;
         services.AddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
         services.AddKeyedSingleton(Name, (sp, _) => new EnvelopeFactory(Source, sp.GetRequiredService<TimeProvider>()));

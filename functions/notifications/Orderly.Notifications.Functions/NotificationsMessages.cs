@@ -9,11 +9,11 @@ namespace Orderly.Notifications.Functions;
 /// The order events the notifications context subscribes to; the consumer pipeline settles each message. Notifications
 /// sends no messages, so this app has no outbox relay and no Service Bus sender role.
 /// </summary>
-public sealed class NotificationsMessages(ServiceBusConsumer consumer, NotificationsMessaging messaging)
+public sealed class NotificationsMessages(ServiceBusConsumer consumer)
 {
     [Function("OrderEventsForNotifications")]
     public Task OrderEvents(
-        [ServiceBusTrigger(Destinations.OrdersEvents, "notifications", Connection = "ServiceBusConnection", AutoCompleteMessages = false)] ServiceBusReceivedMessage message,
+        [ServiceBusTrigger(Destinations.OrdersEvents, Destinations.NotificationsSubscription, Connection = "ServiceBusConnection", AutoCompleteMessages = false)] ServiceBusReceivedMessage message,
         ServiceBusMessageActions actions, CancellationToken ct) =>
-        consumer.ProcessAsync(messaging.Entity, message, actions, ct);
+        consumer.ProcessAsync(Destinations.OrdersEvents, Destinations.NotificationsSubscription, message, actions, ct);
 }

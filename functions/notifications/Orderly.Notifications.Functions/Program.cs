@@ -7,8 +7,7 @@ using Orderly.Notifications;
 // The notifications app: the core's handlers and endpoint over Cosmos DB and Service Bus (docs/azure-shell.md).
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
-var messaging = NotificationsMessaging.From(builder.Configuration);
-builder.AddOrderlyFunctionApp(NotificationsModule.Name, [messaging.Entity]);
+builder.AddOrderlyFunctionApp(NotificationsModule.Name, [NotificationsMessaging.Contract.Entity]);
 builder.AddRouteAccess(NotificationsModule.Routes.All);
 builder.Services.AddNotificationsContext(builder.Configuration);
 builder.Build().Run();

@@ -1,15 +1,13 @@
-using Microsoft.Extensions.Configuration;
 using Orderly.Contracts;
 using Orderly.Messaging;
 
 namespace Orderly.Notifications;
 
-/// <summary>Where notifications receive order events from: <c>Messaging:Topics:OrdersEvents</c> / <c>Messaging:Subscriptions:Notifications</c>.</summary>
+/// <summary>Where notifications receive order events from: contract names (<see cref="Destinations"/>), never a setting.</summary>
 public sealed record NotificationsMessaging(string OrdersEventsTopic, string Subscription)
 {
-    public string Entity => EntityPath.Subscription(OrdersEventsTopic, Subscription);
+    /// <summary>The one topology: what the trigger, Bicep and the emulator config name too.</summary>
+    public static readonly NotificationsMessaging Contract = new(Destinations.OrdersEvents, Destinations.NotificationsSubscription);
 
-    public static NotificationsMessaging From(IConfiguration configuration) => new(
-        configuration["Messaging:Topics:OrdersEvents"] ?? Destinations.OrdersEvents,
-        configuration["Messaging:Subscriptions:Notifications"] ?? "notifications");
+    public string Entity => EntityPath.Subscription(OrdersEventsTopic, Subscription);
 }

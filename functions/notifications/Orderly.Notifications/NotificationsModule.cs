@@ -32,7 +32,7 @@ public static class NotificationsModule
     /// </summary>
     public static IServiceCollection AddNotificationsContext(this IServiceCollection services, IConfiguration configuration)
     {
-        var messaging = NotificationsMessaging.From(configuration);
+        var messaging = NotificationsMessaging.Contract;
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(messaging);
         services.AddKeyedSingleton(Name, (sp, _) => new EnvelopeFactory(Source, sp.GetRequiredService<TimeProvider>()));

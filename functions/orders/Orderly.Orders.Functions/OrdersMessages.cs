@@ -6,19 +6,19 @@ using Orderly.Functions.Shell;
 namespace Orderly.Orders.Functions;
 
 /// <summary>The entities the orders context consumes; the consumer pipeline settles each message (never auto-complete).</summary>
-public sealed class OrdersMessages(ServiceBusConsumer consumer, OrdersMessaging messaging, OutboxChangeFeed outbox)
+public sealed class OrdersMessages(ServiceBusConsumer consumer, OutboxChangeFeed outbox)
 {
     [Function("OrdersCommands")]
     public Task OrdersCommands(
         [ServiceBusTrigger(Destinations.OrdersCommands, Connection = "ServiceBusConnection", AutoCompleteMessages = false)] ServiceBusReceivedMessage message,
         ServiceBusMessageActions actions, CancellationToken ct) =>
-        consumer.ProcessAsync(messaging.CommandsQueue, message, actions, ct);
+        consumer.ProcessAsync(Destinations.OrdersCommands, message, actions, ct);
 
     [Function("OrdersReadModel")]
     public Task OrdersReadModel(
-        [ServiceBusTrigger(Destinations.OrdersEvents, "orders-read-model", Connection = "ServiceBusConnection", AutoCompleteMessages = false)] ServiceBusReceivedMessage message,
+        [ServiceBusTrigger(Destinations.OrdersEvents, Destinations.OrdersReadModelSubscription, Connection = "ServiceBusConnection", AutoCompleteMessages = false)] ServiceBusReceivedMessage message,
         ServiceBusMessageActions actions, CancellationToken ct) =>
-        consumer.ProcessAsync(messaging.ReadModelEntity, message, actions, ct);
+        consumer.ProcessAsync(Destinations.OrdersEvents, Destinations.OrdersReadModelSubscription, message, actions, ct);
 
     [Function("OrdersOutboxRelay")]
     public Task OrdersOutboxRelay(

@@ -7,8 +7,7 @@ using Orderly.Orders;
 // The orders app: the core's handlers and endpoints over Cosmos DB and Service Bus (docs/azure-shell.md).
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
-var messaging = OrdersMessaging.From(builder.Configuration);
-builder.AddOrderlyFunctionApp(OrdersModule.Name, [messaging.CommandsQueue, messaging.ReadModelEntity]);
+builder.AddOrderlyFunctionApp(OrdersModule.Name, [OrdersMessaging.Contract.CommandsQueue, OrdersMessaging.Contract.ReadModelEntity]);
 builder.AddRouteAccess(OrdersModule.Routes.All);
 builder.Services.AddOrdersContext(builder.Configuration);
 builder.Build().Run();

@@ -41,7 +41,7 @@ public static class OrdersModule
     /// </summary>
     public static IServiceCollection AddOrdersContext(this IServiceCollection services, IConfiguration configuration)
     {
-        var messaging = OrdersMessaging.From(configuration);
+        var messaging = OrdersMessaging.Contract;
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(messaging);
         services.AddKeyedSingleton(Name, (sp, _) => new EnvelopeFactory(Source, sp.GetRequiredService<TimeProvider>()));

@@ -6,13 +6,13 @@ using Orderly.Functions.Shell;
 namespace Orderly.Payments.Functions;
 
 /// <summary>The payments commands queue and the outbox relay that sends the replies; the consumer pipeline settles each message.</summary>
-public sealed class PaymentsMessages(ServiceBusConsumer consumer, PaymentsOptions options, OutboxChangeFeed outbox)
+public sealed class PaymentsMessages(ServiceBusConsumer consumer, OutboxChangeFeed outbox)
 {
     [Function("PaymentsCommands")]
     public Task PaymentsCommands(
         [ServiceBusTrigger(Destinations.PaymentsCommands, Connection = "ServiceBusConnection", AutoCompleteMessages = false)] ServiceBusReceivedMessage message,
         ServiceBusMessageActions actions, CancellationToken ct) =>
-        consumer.ProcessAsync(options.CommandsQueue, message, actions, ct);
+        consumer.ProcessAsync(Destinations.PaymentsCommands, message, actions, ct);
 
     [Function("PaymentsOutboxRelay")]
     public Task PaymentsOutboxRelay(

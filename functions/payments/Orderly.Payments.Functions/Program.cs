@@ -1,5 +1,6 @@
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
+using Orderly.Contracts;
 using Orderly.Functions.Http;
 using Orderly.Functions.Shell;
 using Orderly.Payments;
@@ -7,8 +8,7 @@ using Orderly.Payments;
 // The payments app: the core's handlers and endpoint over Cosmos DB and Service Bus (docs/azure-shell.md).
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
-var options = PaymentsOptions.From(builder.Configuration);
-builder.AddOrderlyFunctionApp(PaymentsModule.Name, [options.CommandsQueue]);
+builder.AddOrderlyFunctionApp(PaymentsModule.Name, [Destinations.PaymentsCommands]);
 builder.AddRouteAccess(PaymentsModule.Routes.All);
 builder.Services.AddPaymentsContext(builder.Configuration);
 builder.Build().Run();

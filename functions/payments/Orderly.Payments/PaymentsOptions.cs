@@ -20,7 +20,7 @@ public sealed record PaymentsOptions(string Provider, string CommandsQueue, Time
     /// </summary>
     public static PaymentsOptions From(IConfiguration configuration) => new(
         PaymentProviders.From(configuration),
-        configuration["Messaging:Queues:PaymentsCommands"] ?? Destinations.PaymentsCommands,
+        Destinations.PaymentsCommands, // contract name, never a setting (Destinations says why)
         ParseDuration(configuration, "Payments:ProviderTimeout", DefaultProviderTimeout),
         new CircuitBreakerOptions(
             ParseCount(configuration, "Payments:CircuitBreaker:FailureThreshold", CircuitBreakerOptions.DefaultFailureThreshold),

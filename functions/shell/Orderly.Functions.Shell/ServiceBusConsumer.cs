@@ -1,6 +1,7 @@
 using Azure.Messaging.ServiceBus;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
+using Orderly.Messaging;
 using Orderly.Messaging.ServiceBus;
 
 namespace Orderly.Functions.Shell;
@@ -11,7 +12,19 @@ namespace Orderly.Functions.Shell;
 /// </summary>
 public sealed class ServiceBusConsumer(ConsumerPipeline.ConsumerPipeline pipeline, ServiceBusSenders senders, ILogger<ServiceBusConsumer> logger)
 {
-    /// <summary>Processes one message received on <paramref name="entity"/> (a queue, or <c>topic/subscriptions/name</c>).</summary>
-    public Task ProcessAsync(string entity, ServiceBusReceivedMessage message, ServiceBusMessageActions actions, CancellationToken cancellationToken) =>
-        pipeline.ProcessAsync(entity, message.ToReceivedMessage(entity), new ServiceBusSettlement(message, actions, entity, senders, logger), cancellationToken);
+    // A trigger names its entity as its [ServiceBusTrigger] does (queue, or topic and subscription), so the two can be read
+    // side by side, and OneTopologyTests holds them equal: the pipeline is told exactly the entity the trigger listens on.
+
+    /// <summary>Processes one message received on <paramref name="queue"/>.</summary>
+    public Task ProcessAsync(string queue, ServiceBusReceivedMessage message, ServiceBusMessageActions actions, CancellationToken cancellationToken) =>
+        ProcessOnAsync(queue, message, actions, cancellationToken);
+
+    /// <summary>Processes one message received on the <paramref name="subscription"/> of <paramref name="topic"/>.</summary>
+    public Task ProcessAsync(string topic, string subscription, ServiceBusReceivedMessage message, ServiceBusMessageActions actions,
+        CancellationToken cancellationToken) =>
+        ProcessOnAsync(EntityPath.Subscription(topic, subscription), message, actions, cancellationToken);
+
+    private Task ProcessOnAsync(string entity, ServiceBusReceivedMessage message, ServiceBusMessageActions actions, CancellationToken cancellationToken) =>
+        pipeline.ProcessAsync(entity, message.ToReceivedMessage(entity),
+            new ServiceBusSettlement(new TriggerDelivery(message, actions), entity, senders, logger), cancellationToken);
 }

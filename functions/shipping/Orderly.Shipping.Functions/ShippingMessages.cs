@@ -5,17 +5,14 @@ using Orderly.Functions.Shell;
 
 namespace Orderly.Shipping.Functions;
 
-/// <summary>The queue the shipping context reads commands from.</summary>
-public sealed record ShippingEntities(string CommandsQueue);
-
 /// <summary>The shipping commands queue and the outbox relay that sends the replies; the consumer pipeline settles each message.</summary>
-public sealed class ShippingMessages(ServiceBusConsumer consumer, ShippingEntities entities, OutboxChangeFeed outbox)
+public sealed class ShippingMessages(ServiceBusConsumer consumer, OutboxChangeFeed outbox)
 {
     [Function("ShippingCommands")]
     public Task ShippingCommands(
         [ServiceBusTrigger(Destinations.ShippingCommands, Connection = "ServiceBusConnection", AutoCompleteMessages = false)] ServiceBusReceivedMessage message,
         ServiceBusMessageActions actions, CancellationToken ct) =>
-        consumer.ProcessAsync(entities.CommandsQueue, message, actions, ct);
+        consumer.ProcessAsync(Destinations.ShippingCommands, message, actions, ct);
 
     [Function("ShippingOutboxRelay")]
     public Task ShippingOutboxRelay(

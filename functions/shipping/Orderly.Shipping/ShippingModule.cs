@@ -27,7 +27,7 @@ public static class ShippingModule
     /// <summary>Registers the keyed EnvelopeFactory, the carrier (<see cref="SimulatedCarrier"/> unless the host registered another) and every handler.</summary>
     public static IServiceCollection AddShippingContext(this IServiceCollection services, IConfiguration configuration)
     {
-        var commands = configuration["Messaging:Queues:ShippingCommands"] ?? Destinations.ShippingCommands;
+        const string commands = Destinations.ShippingCommands; // contract name, never a setting
         services.TryAddSingleton(TimeProvider.System);
         services.AddKeyedSingleton(Name, (sp, _) => new EnvelopeFactory(Source, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ICarrier, SimulatedCarrier>();

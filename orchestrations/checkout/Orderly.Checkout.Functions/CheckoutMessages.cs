@@ -1,7 +1,6 @@
 using Azure.Messaging.ServiceBus;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
-using Microsoft.Extensions.Configuration;
 using Orderly.Contracts;
 using Orderly.Functions.Shell;
 
@@ -12,15 +11,15 @@ namespace Orderly.Checkout.Functions;
 /// The consumer pipeline parses, deduplicates (inbox), runs the core handler and settles; the handler reaches Durable
 /// through <see cref="DurableSagaClient"/>.
 /// </summary>
-public sealed class CheckoutMessages(ServiceBusConsumer consumer, IConfiguration configuration)
+public sealed class CheckoutMessages(ServiceBusConsumer consumer)
 {
     [Function("CheckoutOrderPlaced")]
     public async Task OrderPlaced(
-        [ServiceBusTrigger(Destinations.OrdersEvents, "checkout", Connection = "ServiceBusConnection", AutoCompleteMessages = false)] ServiceBusReceivedMessage message,
+        [ServiceBusTrigger(Destinations.OrdersEvents, Destinations.CheckoutSubscription, Connection = "ServiceBusConnection", AutoCompleteMessages = false)] ServiceBusReceivedMessage message,
         ServiceBusMessageActions actions, [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
         using (DurableSagaClient.Use(durable))
-            await consumer.ProcessAsync(CheckoutModule.OrderPlacedEntity(configuration), message, actions, ct);
+            await consumer.ProcessAsync(Destinations.OrdersEvents, Destinations.CheckoutSubscription, message, actions, ct);
     }
 
     [Function("CheckoutReplies")]
@@ -29,6 +28,6 @@ public sealed class CheckoutMessages(ServiceBusConsumer consumer, IConfiguration
         ServiceBusMessageActions actions, [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
         using (DurableSagaClient.Use(durable))
-            await consumer.ProcessAsync(CheckoutModule.RepliesEntity(configuration), message, actions, ct);
+            await consumer.ProcessAsync(Destinations.CheckoutReplies, message, actions, ct);
     }
 }

@@ -10,8 +10,7 @@ using Orderly.Orchestrations;
 // The checkout app: the saga on Durable Functions, its inbox on Cosmos DB, commands out through Service Bus (README.md).
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
-builder.AddOrderlyFunctionApp(CheckoutModule.Name,
-    [CheckoutModule.OrderPlacedEntity(builder.Configuration), CheckoutModule.RepliesEntity(builder.Configuration)]);
+builder.AddOrderlyFunctionApp(CheckoutModule.Name, [CheckoutModule.OrderPlacedEntity, CheckoutModule.RepliesEntity]);
 builder.AddRouteAccess(CheckoutModule.Routes.All);
 builder.Services.AddCheckoutContext(builder.Configuration);
 // The saga runtime here is Durable Functions: the handlers' ports go to the Durable client of the current invocation.

@@ -41,9 +41,9 @@ public static class CheckoutModule
         services.AddSagaActivity<CheckoutCommand, string>(SendCheckoutCommand.Name,
             (sp, command, ct) => sp.GetRequiredService<SendCheckoutCommand>().RunAsync(command, ct));
 
-        services.AddMessageHandler<OrderPlaced, OrderPlacedHandler>(Name, OrderPlacedEntity(configuration));
+        services.AddMessageHandler<OrderPlaced, OrderPlacedHandler>(Name, OrderPlacedEntity);
 
-        var replies = RepliesEntity(configuration);
+        const string replies = RepliesEntity;
         services.AddMessageHandler<StockReserved, StockReservedHandler>(Name, replies);
         services.AddMessageHandler<StockReservationRejected, StockReservationRejectedHandler>(Name, replies);
         services.AddMessageHandler<StockReleased, StockReleasedHandler>(Name, replies);
@@ -61,14 +61,11 @@ public static class CheckoutModule
         return services;
     }
 
-    /// <summary>Where OrderPlaced arrives: the checkout's subscription to the orders' events.</summary>
-    public static string OrderPlacedEntity(IConfiguration configuration) => EntityPath.Subscription(
-        configuration["Messaging:Topics:OrdersEvents"] ?? Destinations.OrdersEvents,
-        configuration["Messaging:Subscriptions:Checkout"] ?? "checkout");
+    /// <summary>Where OrderPlaced arrives: the checkout's subscription to the orders' events (contract names, never a setting).</summary>
+    public static readonly string OrderPlacedEntity = EntityPath.Subscription(Destinations.OrdersEvents, Destinations.CheckoutSubscription);
 
-    /// <summary>Where the base services' replies arrive (<c>Checkout:Queues:Replies</c>).</summary>
-    public static string RepliesEntity(IConfiguration configuration) =>
-        configuration[$"{CheckoutOptions.Section}:Queues:Replies"] ?? Destinations.CheckoutReplies;
+    /// <summary>Where the base services' replies arrive: the queue every command names as its reply-to.</summary>
+    public const string RepliesEntity = Destinations.CheckoutReplies;
 
     /// <summary>Every route of the checkout API and who may call it; a Function's name is its row's name.</summary>
     public static class Routes

@@ -23,20 +23,13 @@ public sealed class CheckoutOptions
     /// <summary>First wait between compensation attempts; doubles each time.</summary>
     public TimeSpan CompensationBackoff { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>The queues of the base services: the checkout knows them by name only.</summary>
-    public CheckoutQueues Queues { get; set; } = new();
+    /// <summary>
+    /// The queues of the base services and of the replies: the checkout knows the base services by these contract names only
+    /// (<see cref="Destinations"/>; no setting renames them). They still travel in each saga's input, as they always did.
+    /// </summary>
+    public static readonly CheckoutQueueNames Queues = new(Destinations.InventoryCommands, Destinations.PaymentsCommands,
+        Destinations.ShippingCommands, Destinations.OrdersCommands, Destinations.CheckoutReplies);
 
     /// <summary>The settings a saga instance is started with: fixed in its input, so a config change never alters a running saga's replay.</summary>
-    public CheckoutSettings ToSettings() => new(StepTimeout, SendAttempts, SendRetryInterval, CompensationAttempts, CompensationBackoff,
-        new CheckoutQueueNames(Queues.InventoryCommands, Queues.PaymentsCommands, Queues.ShippingCommands, Queues.OrdersCommands, Queues.Replies));
-}
-
-/// <summary>Queue names (<c>Checkout:Queues:*</c>), defaulting to <see cref="Destinations"/>.</summary>
-public sealed class CheckoutQueues
-{
-    public string InventoryCommands { get; set; } = Destinations.InventoryCommands;
-    public string PaymentsCommands { get; set; } = Destinations.PaymentsCommands;
-    public string ShippingCommands { get; set; } = Destinations.ShippingCommands;
-    public string OrdersCommands { get; set; } = Destinations.OrdersCommands;
-    public string Replies { get; set; } = Destinations.CheckoutReplies;
+    public CheckoutSettings ToSettings() => new(StepTimeout, SendAttempts, SendRetryInterval, CompensationAttempts, CompensationBackoff, Queues);
 }

@@ -1,6 +1,13 @@
 namespace Orderly.Contracts;
 
-/// <summary>The default names of the queues, topics and subscriptions the contracts travel on; apps read the real names from configuration.</summary>
+/// <summary>
+/// The queues, topics and subscriptions the contracts travel on. The names are contract, like the message types: no setting
+/// renames one. A Service Bus trigger's entity is fixed when the Functions host indexes the app and is resolved from the
+/// host's app settings, not from the worker's configuration that the cores read, so a rename by setting could make a trigger
+/// listen on one queue while the consumer pipeline keys its handlers on another; and Bicep, the emulator config and the
+/// embedded broker declare the entities by these names. Renaming an entity is a change here, checked by
+/// Orderly.Infrastructure.Tests (OneTopologyTests) against every trigger, core, Bicep and the emulator config.
+/// </summary>
 public static class Destinations
 {
     public const string OrdersCommands = "orders-commands";
@@ -12,13 +19,25 @@ public static class Destinations
     public const string OrdersEvents = "orders-events";
     public const string InventoryEvents = "inventory-events";
 
+    /// <summary>The checkout's subscription to <see cref="OrdersEvents"/>: OrderPlaced starts the saga.</summary>
+    public const string CheckoutSubscription = "checkout";
+
+    /// <summary>The orders read model's subscription to <see cref="OrdersEvents"/>: the customer's orders list.</summary>
+    public const string OrdersReadModelSubscription = "orders-read-model";
+
+    /// <summary>Notifications' subscription to <see cref="OrdersEvents"/>: emails to the customer.</summary>
+    public const string NotificationsSubscription = "notifications";
+
+    /// <summary>The availability read model's subscription to <see cref="InventoryEvents"/>.</summary>
+    public const string InventoryAvailabilitySubscription = "inventory-availability";
+
     /// <summary>Subscriptions, as (topic, subscription): who listens to which event stream.</summary>
     public static readonly IReadOnlyList<(string Topic, string Subscription)> Subscriptions =
     [
-        (OrdersEvents, "checkout"),        // OrderPlaced starts the saga
-        (OrdersEvents, "orders-read-model"), // the customer's orders list
-        (OrdersEvents, "notifications"),   // emails to the customer
-        (InventoryEvents, "inventory-availability"), // the availability read model
+        (OrdersEvents, CheckoutSubscription),
+        (OrdersEvents, OrdersReadModelSubscription),
+        (OrdersEvents, NotificationsSubscription),
+        (InventoryEvents, InventoryAvailabilitySubscription),
     ];
 
     /// <summary>Every queue name.</summary>

@@ -1,9 +1,9 @@
 using Orderly.Contracts;
 using Orderly.Messaging.ServiceBus;
 
-namespace Orderly.Infrastructure.Tests;
+namespace Orderly.Messaging.ServiceBus.Tests;
 
-/// <summary>How the Service Bus adapter retries and names dead letters (the SDK-free part of Orderly.Messaging.ServiceBus).</summary>
+/// <summary>How the Service Bus adapter plans a retry and names dead letters.</summary>
 public sealed class ServiceBusRetryTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 22, 8, 0, 0, TimeSpan.Zero);
