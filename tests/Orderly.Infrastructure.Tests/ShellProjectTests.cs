@@ -6,8 +6,10 @@ namespace Orderly.Infrastructure.Tests;
 /// <summary>The shell projects are marked (so the test command can skip them where packages are missing) and configured alike.</summary>
 public sealed class ShellProjectTests
 {
+    // Microsoft.DurableTask.* is not among them: it restores here, and the Durable adapter and its tests build everywhere
+    // (orchestrations/Orderly.Orchestrations.Durable). The Functions extension for it is caught by the worker's prefix.
     private static readonly string[] AzureOnlyPackages =
-        ["Microsoft.Azure.Functions.Worker", "Azure.Messaging.ServiceBus", "Microsoft.DurableTask", "Microsoft.Azure.Functions.Worker.Extensions"];
+        ["Microsoft.Azure.Functions.Worker", "Azure.Messaging.ServiceBus", "Microsoft.Azure.Functions.Worker.Extensions"];
 
     private static readonly string[] ProjectFolders = ["building-blocks", "functions", "orchestrations", "shared-contracts", "tests"];
 
@@ -31,6 +33,16 @@ public sealed class ShellProjectTests
             Assert.Contains("<OrderlyShell>true</OrderlyShell>", File.ReadAllText(p));
             Assert.Contains($"Path=\"{Repository.Relative(p)}\"", solution);
         });
+    }
+
+    [Fact]
+    public void The_durable_adapter_is_no_shell_project_and_needs_no_functions_package()
+    {
+        var adapter = Repository.Read("orchestrations/Orderly.Orchestrations.Durable/Orderly.Orchestrations.Durable.csproj");
+        Assert.DoesNotContain("<OrderlyShell>", adapter, StringComparison.Ordinal);
+        Assert.DoesNotContain("Microsoft.Azure.Functions", adapter, StringComparison.Ordinal);
+        Assert.Contains("Path=\"orchestrations/Orderly.Orchestrations.Durable/Orderly.Orchestrations.Durable.csproj\"", Repository.Read("Orderly.slnx"),
+            StringComparison.Ordinal);
     }
 
     [Fact]

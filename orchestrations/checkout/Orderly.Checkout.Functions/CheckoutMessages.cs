@@ -4,31 +4,26 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
 using Orderly.Contracts;
 using Orderly.Functions.Shell;
+using Orderly.Orchestrations.Durable;
 
 namespace Orderly.Checkout.Functions;
 
 /// <summary>
 /// What the checkout consumes: OrderPlaced (starts the saga) and the base services' replies (raise the saga's events).
 /// The consumer pipeline parses, deduplicates (inbox), runs the core handler and settles; the handler reaches Durable
-/// through <see cref="DurableSagaClient"/>.
+/// through the saga ports, over this invocation's client (<see cref="DurableClientScope"/>).
 /// </summary>
 public sealed class CheckoutMessages(ServiceBusConsumer consumer, IConfiguration configuration)
 {
     [Function("CheckoutOrderPlaced")]
-    public async Task OrderPlaced(
+    public Task OrderPlaced(
         [ServiceBusTrigger(Destinations.OrdersEvents, "checkout", Connection = "ServiceBusConnection", AutoCompleteMessages = false)] ServiceBusReceivedMessage message,
-        ServiceBusMessageActions actions, [DurableClient] DurableTaskClient durable, CancellationToken ct)
-    {
-        using (DurableSagaClient.Use(durable))
-            await consumer.ProcessAsync(CheckoutModule.OrderPlacedEntity(configuration), message, actions, ct);
-    }
+        ServiceBusMessageActions actions, [DurableClient] DurableTaskClient durable, CancellationToken ct) =>
+        DurableClientScope.RunAsync(durable, () => consumer.ProcessAsync(CheckoutModule.OrderPlacedEntity(configuration), message, actions, ct));
 
     [Function("CheckoutReplies")]
-    public async Task Replies(
+    public Task Replies(
         [ServiceBusTrigger(Destinations.CheckoutReplies, Connection = "ServiceBusConnection", AutoCompleteMessages = false)] ServiceBusReceivedMessage message,
-        ServiceBusMessageActions actions, [DurableClient] DurableTaskClient durable, CancellationToken ct)
-    {
-        using (DurableSagaClient.Use(durable))
-            await consumer.ProcessAsync(CheckoutModule.RepliesEntity(configuration), message, actions, ct);
-    }
+        ServiceBusMessageActions actions, [DurableClient] DurableTaskClient durable, CancellationToken ct) =>
+        DurableClientScope.RunAsync(durable, () => consumer.ProcessAsync(CheckoutModule.RepliesEntity(configuration), message, actions, ct));
 }
