@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Orderly.Orchestrations;
 
 namespace Orderly.Checkout.Tests;
@@ -11,11 +13,9 @@ public abstract class SagaRuntimeContract
 {
     protected abstract SagaRuntimeKind Runtime { get; }
 
-    protected Task<SagaHarness> StartAsync(StepLog log, Microsoft.Extensions.Logging.ILoggerFactory? loggers = null) =>
-        SagaHarness.StartAsync(Runtime, TestSaga.Register(log), loggers);
+    protected Task<SagaHarness> StartAsync(StepLog log, ILoggerFactory? loggers = null) => SagaHarness.StartAsync(Runtime, TestSaga.Register(log), loggers);
 
-    protected Task<SagaHarness> StartAsync(Action<Microsoft.Extensions.DependencyInjection.IServiceCollection> configure,
-        Microsoft.Extensions.Logging.ILoggerFactory? loggers = null) =>
+    protected Task<SagaHarness> StartAsync(Action<IServiceCollection> configure, ILoggerFactory? loggers = null) =>
         SagaHarness.StartAsync(Runtime, configure, loggers);
 
     [Fact]
@@ -137,13 +137,13 @@ public abstract class SagaRuntimeContract
             services.AddSaga<string, string>("Chatty", async (_, ctx, _) =>
             {
                 var logger = ctx.CreateReplaySafeLogger("Chatty");
-                Microsoft.Extensions.Logging.LoggerExtensions.LogInformation(logger, "line 1");
+                logger.LogInformation("line 1");
                 await ctx.CallStepAsync<string>("Echo", "a");
-                Microsoft.Extensions.Logging.LoggerExtensions.LogInformation(logger, "line 2");
+                logger.LogInformation("line 2");
                 await ctx.DelayAsync(TimeSpan.FromMilliseconds(10));
-                Microsoft.Extensions.Logging.LoggerExtensions.LogInformation(logger, "line 3");
+                logger.LogInformation("line 3");
                 await ctx.CallStepAsync<string>("Echo", "b");
-                Microsoft.Extensions.Logging.LoggerExtensions.LogInformation(logger, "line 4");
+                logger.LogInformation("line 4");
                 return "ok";
             });
             services.AddSagaActivity<string, string>("Echo", (_, s, _) => Task.FromResult(s));

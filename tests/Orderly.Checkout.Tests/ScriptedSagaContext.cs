@@ -72,7 +72,8 @@ public sealed class ScriptedSagaContext : SagaContext
         var outcome = Next("step", name, json, () =>
         {
             var command = (CheckoutCommand)input!;
-            var answer = _script(command) is FlakySendAnswer flaky ? flaky.Then : _script(command); // retrying a send is the runtime's job
+            var answer = _script(command);
+            if (answer is FlakySendAnswer flaky) answer = flaky.Then; // retrying a send is the runtime's job, not the saga's
             _answers[command.MessageId] = answer;
             if (answer is SendFailsAnswer) return new StepFailedException(name, "System.TimeoutException", "bus unavailable");
             Sent.Add(command);

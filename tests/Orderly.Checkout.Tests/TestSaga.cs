@@ -41,7 +41,7 @@ public sealed class StepLog
     }
 }
 
-/// <summary>What one run of the test saga waits for: its event, how long, whether its first step is held, and how often it fails.</summary>
+/// <summary>What one run of the test saga waits for: its event, how long, and whether its first step is held at the gate.</summary>
 public sealed record Plan(string EventName, int TimeoutMs, bool HoldFirstStep = false);
 
 /// <summary>
