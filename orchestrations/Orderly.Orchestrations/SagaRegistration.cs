@@ -15,10 +15,13 @@ public static class SagaRegistration
     /// <summary>The JSON settings for saga inputs, step results, event payloads and statuses (web defaults: camelCase).</summary>
     public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
+    /// <remarks>
+    /// The saga's awaits keep their context (no <c>ConfigureAwait(false)</c>): on Durable a saga continues on the
+    /// orchestrator's thread or the worker fails it.
+    /// </remarks>
     public static IServiceCollection AddSaga<TInput, TOutput>(this IServiceCollection services, string name,
         Func<IServiceProvider, SagaContext, TInput, Task<TOutput>> run) =>
-        services.AddSingleton(new SagaDefinition(name, async (sp, ctx, input) =>
-            await run(sp, ctx, Read<TInput>(input, name)).ConfigureAwait(false)));
+        services.AddSingleton(new SagaDefinition(name, async (sp, ctx, input) => await run(sp, ctx, Read<TInput>(input, name))));
 
     public static IServiceCollection AddSagaActivity<TInput, TOutput>(this IServiceCollection services, string name,
         Func<IServiceProvider, TInput, CancellationToken, Task<TOutput>> run) =>

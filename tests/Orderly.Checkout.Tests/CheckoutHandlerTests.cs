@@ -111,7 +111,7 @@ public sealed class CheckoutHandlerTests
         var samples = contract.RootElement.GetProperty("messages").EnumerateArray()
             .Where(m => m.GetProperty("from").GetString() == Destinations.CheckoutReplies)
             .Select(m => EnvelopeJson.Parse(Encoding.UTF8.GetBytes(m.GetProperty("sample").GetRawText()))).ToList();
-        await using var host = await CheckoutHost.StartAsync(RunnerHarness.NewPath(), BaseServicesScript.Script());
+        await using var host = await CheckoutHost.StartAsync(SagaRuntimeKind.Embedded, BaseServicesScript.Script());
 
         Assert.Equal(14, samples.Count);
         foreach (var sample in samples) await host.DeliverAsync(Destinations.CheckoutReplies, sample);

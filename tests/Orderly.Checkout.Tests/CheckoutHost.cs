@@ -7,53 +7,62 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Orderly.Checkout.Saga;
 using Orderly.ConsumerPipeline;
 using Orderly.Contracts;
-using Orderly.Embedded;
 using Orderly.Messaging;
 using Orderly.Orchestrations;
-using Orderly.Orchestrations.Embedded;
 using Orderly.Storage;
 
 namespace Orderly.Checkout.Tests;
 
 /// <summary>
-/// The checkout module on the embedded runner, with scripted base services behind a fake bus: commands the saga publishes
-/// are answered by the script and the replies go through the checkout's own reply handlers, as the pipeline would deliver them.
+/// The checkout module on a saga runtime, with scripted base services behind a fake bus: commands the saga publishes are
+/// answered by the script and the replies go through the checkout's own reply handlers, as the pipeline would deliver them.
 /// </summary>
 public sealed class CheckoutHost : IAsyncDisposable, IMessagePublisher
 {
     private readonly ConcurrentBag<Task> _deliveries = [];
+    private readonly ConcurrentDictionary<string, int> _sendAttempts = new();
 
-    private CheckoutHost(string path, Func<CheckoutCommand, Answer> script, IDictionary<string, string?> settings, ILoggerFactory? loggers)
+    private CheckoutHost(TestSagaRuntime runtime, Func<CheckoutCommand, Answer> script, IDictionary<string, string?> settings, ILoggerFactory? loggers)
     {
-        Path = path;
+        Runtime = runtime;
         Script = script;
-        Database = new SqliteDatabase(path);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         services.AddLogging();
         if (loggers is not null) services.AddSingleton(loggers);
         services.AddCheckoutContext(configuration);
         services.AddSingleton<IMessagePublisher>(this);
-        services.AddEmbeddedSagaRunner(_ => Database, o => o.TimerPollInterval = TimeSpan.FromMilliseconds(100));
+        runtime.AddTo(services);
         Services = services.BuildServiceProvider();
-        Runner = Services.GetRequiredService<EmbeddedSagaRunner>();
+        Sagas = Services.GetRequiredService<ISagaStatusReader>();
     }
 
-    public string Path { get; }
-    public SqliteDatabase Database { get; }
+    public TestSagaRuntime Runtime { get; }
     public ServiceProvider Services { get; }
-    public EmbeddedSagaRunner Runner { get; }
     public Func<CheckoutCommand, Answer> Script { get; }
+
+    /// <summary>The runtime's status port, as <c>GET /api/checkout/{orderId}</c> reads it.</summary>
+    public ISagaStatusReader Sagas { get; }
 
     /// <summary>Every command published, in order (shared across restarts when passed in).</summary>
     public ConcurrentQueue<Envelope> Published { get; private set; } = new();
 
-    public static async Task<CheckoutHost> StartAsync(string path, Func<CheckoutCommand, Answer> script, IDictionary<string, string?>? settings = null,
+    /// <summary>The queue each published message id was sent to.</summary>
+    public ConcurrentDictionary<string, string> DestinationOf { get; } = new();
+
+    /// <summary>How often the bus was asked to send each message id (a failed send counts; the runtime retries it).</summary>
+    public IReadOnlyDictionary<string, int> SendAttempts => _sendAttempts;
+
+    public static Task<CheckoutHost> StartAsync(SagaRuntimeKind kind, Func<CheckoutCommand, Answer> script, IDictionary<string, string?>? settings = null,
+        ILoggerFactory? loggers = null) =>
+        StartAsync(TestSagaRuntime.Create(kind), script, settings, loggers: loggers);
+
+    public static async Task<CheckoutHost> StartAsync(TestSagaRuntime runtime, Func<CheckoutCommand, Answer> script, IDictionary<string, string?>? settings = null,
         ConcurrentQueue<Envelope>? published = null, ILoggerFactory? loggers = null)
     {
-        var host = new CheckoutHost(path, script, settings ?? new Dictionary<string, string?>(), loggers);
+        var host = new CheckoutHost(runtime, script, settings ?? new Dictionary<string, string?>(), loggers);
         if (published is not null) host.Published = published;
-        await host.Runner.StartAsync(CancellationToken.None);
+        await runtime.StartAsync(host.Services, loggers);
         return host;
     }
 
@@ -61,9 +70,13 @@ public sealed class CheckoutHost : IAsyncDisposable, IMessagePublisher
     {
         foreach (var m in messages)
         {
-            Published.Enqueue(m.Envelope);
             var e = m.Envelope;
+            var attempt = _sendAttempts.AddOrUpdate(e.Id, 1, (_, n) => n + 1);
             var answer = Script(new CheckoutCommand(e.Id, m.Destination, e.Type, e.Data, e.CorrelationId, e.CausationId, e.TraceParent, e.ReplyTo!));
+            if (answer is FlakySendAnswer flaky) answer = attempt <= flaky.Failures ? Answer.SendFails : flaky.Then;
+            if (answer is SendFailsAnswer) throw new TimeoutException($"bus unavailable (send {attempt} of {e.Id})");
+            DestinationOf[e.Id] = m.Destination;
+            Published.Enqueue(e);
             if (answer is ReplyAnswer r) _deliveries.Add(Task.Run(() => DeliverAsync(e.ReplyTo!, ReplyTo(e, r.Reply)), CancellationToken.None));
         }
         return Task.CompletedTask;
@@ -88,27 +101,12 @@ public sealed class CheckoutHost : IAsyncDisposable, IMessagePublisher
             .Invoke(handler, BindingFlags.DoNotWrapExceptions, null, [message, context, CancellationToken.None], null)!;
     }
 
-    public async Task<SagaInstanceStatus> WaitForEndAsync(string instanceId)
-    {
-        using var cts = new CancellationTokenSource(10_000);
-        while (true)
-        {
-            var s = await Runner.GetStatusAsync(instanceId);
-            if (s is { RuntimeStatus: SagaRuntimeStatus.Completed or SagaRuntimeStatus.Failed }) return s;
-            if (cts.IsCancellationRequested) throw new TimeoutException($"checkout {instanceId} did not end: {s?.CustomStatus}");
-            await Task.Delay(10);
-        }
-    }
+    public Task<SagaInstanceStatus> WaitForEndAsync(string instanceId) => Sagas.WaitForEndAsync(instanceId);
 
     public async ValueTask DisposeAsync()
     {
-        await Runner.DisposeAsync();
+        await Runtime.DisposeAsync();
         await Task.WhenAll(_deliveries).WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
         await Services.DisposeAsync();
-        await Database.DisposeAsync();
-        if (DeleteOnDispose) RunnerHarness.DeleteFiles(Path);
     }
-
-    /// <summary>False for a host whose file a later one reopens (restart tests).</summary>
-    public bool DeleteOnDispose { get; set; } = true;
 }

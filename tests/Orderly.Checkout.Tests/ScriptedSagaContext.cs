@@ -12,11 +12,15 @@ public abstract record Answer
     public static Answer With(object reply) => new ReplyAnswer(reply);
     public static readonly Answer Silence = new SilenceAnswer();
     public static readonly Answer SendFails = new SendFailsAnswer();
+
+    /// <summary>The send fails <paramref name="failures"/> times (the runtime retries it), then <paramref name="then"/>.</summary>
+    public static Answer SendFailsFirst(int failures, Answer then) => new FlakySendAnswer(failures, then);
 }
 
 public sealed record ReplyAnswer(object Reply) : Answer;
 public sealed record SilenceAnswer : Answer;
 public sealed record SendFailsAnswer : Answer;
+public sealed record FlakySendAnswer(int Failures, Answer Then) : Answer;
 
 /// <summary>One action the saga asked its context for, and what it got back.</summary>
 public sealed record RecordedAction(string Kind, string Name, string Input, object? Outcome);
@@ -69,6 +73,7 @@ public sealed class ScriptedSagaContext : SagaContext
         {
             var command = (CheckoutCommand)input!;
             var answer = _script(command);
+            if (answer is FlakySendAnswer flaky) answer = flaky.Then; // retrying a send is the runtime's job, not the saga's
             _answers[command.MessageId] = answer;
             if (answer is SendFailsAnswer) return new StepFailedException(name, "System.TimeoutException", "bus unavailable");
             Sent.Add(command);

@@ -1,9 +1,13 @@
 using System.Reflection;
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orderly.Checkout;
 using Orderly.Hosting;
 using Orderly.Hosting.Access;
 using Orderly.Inventory;
 using Orderly.Notifications;
+using Orderly.Orchestrations;
 using Orderly.Orders;
 using Orderly.Payments;
 using Orderly.Shipping;
@@ -12,7 +16,8 @@ namespace Orderly.Infrastructure.Tests;
 
 /// <summary>
 /// What the Functions host will actually serve: the <c>functions.metadata</c> the Worker SDK's generator wrote for each app's
-/// HTTP triggers (tests/function-metadata), held against the context's route table — name, method, route, one row each way.
+/// HTTP triggers (tests/function-metadata), held against the context's route table — name, method, route, one row each way —
+/// and the checkout's Durable functions against the sagas and steps its module registers.
 /// </summary>
 public sealed class GeneratedFunctionMetadataTests
 {
@@ -23,19 +28,29 @@ public sealed class GeneratedFunctionMetadataTests
         ["payments"] = PaymentsModule.Routes.All,
         ["shipping"] = ShippingModule.Routes.All,
         ["notifications"] = NotificationsModule.Routes.All,
+        ["checkout"] = CheckoutModule.Routes.All,
     };
 
     public static TheoryData<string> AppNames() => new(Tables.Keys);
 
     private sealed record HttpFunction(string Name, string Method, string Route, string AuthLevel);
 
-    private static IReadOnlyList<HttpFunction> GeneratedFor(string app)
+    private static JsonDocument MetadataOf(string app)
     {
         var configuration = typeof(GeneratedFunctionMetadataTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .Single(a => a.Key == "Configuration").Value;
         var file = Repository.PathOf($"tests/function-metadata/{app}/bin/{configuration}/net10.0/functions.metadata");
         Assert.True(File.Exists(file), $"{Repository.Relative(file)} is missing: build tests/function-metadata/{app} (the test command does)");
-        using var json = JsonDocument.Parse(File.ReadAllText(file));
+        return JsonDocument.Parse(File.ReadAllText(file));
+    }
+
+    private static List<string> FunctionsWith(JsonDocument metadata, string bindingType) => metadata.RootElement.EnumerateArray()
+        .Where(f => f.GetProperty("bindings").EnumerateArray().Any(b => b.GetProperty("type").GetString() == bindingType))
+        .Select(f => f.GetProperty("name").GetString()!).Order(StringComparer.Ordinal).ToList();
+
+    private static IReadOnlyList<HttpFunction> GeneratedFor(string app)
+    {
+        using var json = MetadataOf(app);
         return json.RootElement.EnumerateArray()
             .SelectMany(f => f.GetProperty("bindings").EnumerateArray()
                 .Where(b => b.GetProperty("type").GetString() == "httpTrigger")
@@ -60,6 +75,24 @@ public sealed class GeneratedFunctionMetadataTests
             Assert.Equal("Anonymous", function.AuthLevel);
         }
     }
+
+    [GeneratedMetadataFact]
+    public void The_checkout_apps_orchestrator_and_activity_are_the_saga_and_step_its_module_registers()
+    {
+        var services = new ServiceCollection().AddCheckoutContext(new ConfigurationBuilder().Build()).BuildServiceProvider();
+        using var metadata = MetadataOf("checkout");
+        Assert.Equal(services.GetServices<SagaDefinition>().Select(d => d.Name).Order(StringComparer.Ordinal), FunctionsWith(metadata, "orchestrationTrigger"));
+        Assert.Equal(services.GetServices<SagaActivityDefinition>().Select(d => d.Name).Order(StringComparer.Ordinal), FunctionsWith(metadata, "activityTrigger"));
+    }
+}
+
+/// <summary>A fact that runs where the Functions worker packages restored, so tests/function-metadata was built.</summary>
+public sealed class GeneratedMetadataFactAttribute : FactAttribute
+{
+    public GeneratedMetadataFactAttribute()
+    {
+        if (GeneratedMetadataTheoryAttribute.SkipReason() is { } reason) Skip = reason;
+    }
 }
 
 /// <summary>A theory that runs where the Functions worker packages restored, so tests/function-metadata was built.</summary>
@@ -67,8 +100,12 @@ public sealed class GeneratedMetadataTheoryAttribute : TheoryAttribute
 {
     public GeneratedMetadataTheoryAttribute()
     {
-        // The test command lists the shell projects it could not restore; the probes are among them on a partial NuGet source.
-        if (Environment.GetEnvironmentVariable("ORDERLY_SKIPPED_SHELLS")?.Contains("tests/function-metadata/", StringComparison.Ordinal) == true)
-            Skip = "the Functions worker packages did not restore here, so no functions.metadata was generated";
+        if (SkipReason() is { } reason) Skip = reason;
     }
+
+    // The test command lists the shell projects it could not restore; the probes are among them on a partial NuGet source.
+    internal static string? SkipReason() =>
+        Environment.GetEnvironmentVariable("ORDERLY_SKIPPED_SHELLS")?.Contains("tests/function-metadata/", StringComparison.Ordinal) == true
+            ? "the Functions worker packages did not restore here, so no functions.metadata was generated"
+            : null;
 }

@@ -6,9 +6,11 @@ namespace Orderly.Infrastructure.Tests;
 /// <summary>The shell projects are marked (so the test command can skip them where packages are missing) and configured alike.</summary>
 public sealed class ShellProjectTests
 {
-    // Azure.Messaging.ServiceBus is not here: it restores on the partial mirror too, so the Service Bus adapter is built and tested everywhere.
+    // Neither Azure.Messaging.ServiceBus nor Microsoft.DurableTask.* is here: both restore on the partial mirror too, so the
+    // Service Bus adapter and the Durable adapter (orchestrations/Orderly.Orchestrations.Durable) build and are tested
+    // everywhere. The Functions extensions for them are caught by the worker's prefix.
     private static readonly string[] AzureOnlyPackages =
-        ["Microsoft.Azure.Functions.Worker", "Microsoft.DurableTask", "Microsoft.Azure.Functions.Worker.Extensions"];
+        ["Microsoft.Azure.Functions.Worker", "Microsoft.Azure.Functions.Worker.Extensions"];
 
     private static readonly string[] ProjectFolders = ["building-blocks", "functions", "orchestrations", "shared-contracts", "tests"];
 
@@ -32,6 +34,16 @@ public sealed class ShellProjectTests
             Assert.Contains("<OrderlyShell>true</OrderlyShell>", File.ReadAllText(p));
             Assert.Contains($"Path=\"{Repository.Relative(p)}\"", solution);
         });
+    }
+
+    [Fact]
+    public void The_durable_adapter_is_no_shell_project_and_needs_no_functions_package()
+    {
+        var adapter = Repository.Read("orchestrations/Orderly.Orchestrations.Durable/Orderly.Orchestrations.Durable.csproj");
+        Assert.DoesNotContain("<OrderlyShell>", adapter, StringComparison.Ordinal);
+        Assert.DoesNotContain("Microsoft.Azure.Functions", adapter, StringComparison.Ordinal);
+        Assert.Contains("Path=\"orchestrations/Orderly.Orchestrations.Durable/Orderly.Orchestrations.Durable.csproj\"", Repository.Read("Orderly.slnx"),
+            StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,18 +1,23 @@
+using System.Text.Json;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Orderly.Checkout.Saga;
+using Orderly.Orchestrations.Durable;
 
 namespace Orderly.Checkout.Functions;
 
-/// <summary>The checkout saga as a Durable orchestrator, and its one step activity: both delegate to the core.</summary>
-public sealed class CheckoutOrchestration(SendCheckoutCommand sendCommand)
+/// <summary>The checkout saga as a Durable orchestrator, and its one step activity: both bodies are the Durable adapter's.</summary>
+/// <remarks>
+/// The worker hands the orchestrator its <see cref="TaskOrchestrationContext"/> (the trigger binding, wrapped by the
+/// extension) and the activity its input as JSON; <see cref="DurableSagaRunner"/> runs the saga and step registered by
+/// <c>AddCheckoutContext</c>, the same ones the embedded runner and the tests run.
+/// </remarks>
+public sealed class CheckoutOrchestration(DurableSagaRunner sagas)
 {
     [Function(CheckoutSaga.Name)]
-    public static Task<CheckoutStatus> RunCheckout([OrchestrationTrigger] TaskOrchestrationContext context) =>
-        CheckoutSagaTracing.RunAsync(new DurableSagaContext(context),
-            context.GetInput<CheckoutInput>() ?? throw new InvalidOperationException($"Checkout {context.InstanceId} has no input."));
+    public Task<JsonElement> RunCheckout([OrchestrationTrigger] TaskOrchestrationContext context) => sagas.RunSagaAsync(CheckoutSaga.Name, context);
 
     /// <summary>Sends a command the saga decided on, through the Service Bus publisher (at least once; deterministic message id).</summary>
     [Function(SendCheckoutCommand.Name)]
-    public Task<string> Send([ActivityTrigger] CheckoutCommand command, CancellationToken ct) => sendCommand.RunAsync(command, ct);
+    public Task<JsonElement> Send([ActivityTrigger] JsonElement command, CancellationToken ct) => sagas.RunStepAsync(SendCheckoutCommand.Name, command, ct);
 }

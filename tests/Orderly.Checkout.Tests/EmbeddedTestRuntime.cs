@@ -1,0 +1,61 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Orderly.Embedded;
+using Orderly.Orchestrations.Embedded;
+
+namespace Orderly.Checkout.Tests;
+
+/// <summary>The embedded runner on a temporary SQLite file; a second runtime on the same <see cref="Path"/> is a restart.</summary>
+public sealed class EmbeddedTestRuntime(string path) : TestSagaRuntime
+{
+    private SqliteDatabase? _database;
+    private EmbeddedSagaRunner? _runner;
+
+    public string Path { get; } = path;
+
+    /// <summary>The runner's bound on sagas running at once.</summary>
+    public int MaxConcurrentSagas { get; init; } = 32;
+
+    /// <summary>False for a runtime whose file a later one reopens (restart tests).</summary>
+    public bool DeleteOnDispose { get; set; } = true;
+
+    public EmbeddedSagaRunner Runner => _runner ?? throw new InvalidOperationException("The runner has not started.");
+
+    /// <summary>The runner's database (its <see cref="SqliteDatabase.Faults"/> seam makes the store fail for a while).</summary>
+    public SqliteDatabase Database => _database ?? throw new InvalidOperationException("The runner has not started.");
+
+    public static string NewPath() => System.IO.Path.Combine(System.IO.Path.GetTempPath(), "orderly-saga-tests", Guid.NewGuid().ToString("N") + ".db");
+
+    public override void AddTo(IServiceCollection services)
+    {
+        _database = new SqliteDatabase(Path);
+        services.AddEmbeddedSagaRunner(_ => _database, o =>
+        {
+            o.MaxConcurrentSagas = MaxConcurrentSagas;
+            o.TimerPollInterval = TimeSpan.FromMilliseconds(100);
+        });
+    }
+
+    // The runner takes its logger factory from the services (the harness registers the test's one there).
+    public override Task StartAsync(IServiceProvider services, ILoggerFactory? loggers)
+    {
+        _runner = services.GetRequiredService<EmbeddedSagaRunner>();
+        return _runner.StartAsync(CancellationToken.None);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (_runner is not null) await _runner.DisposeAsync();
+        if (_database is not null) await _database.DisposeAsync();
+        if (DeleteOnDispose) DeleteFiles(Path);
+    }
+
+    /// <summary>Removes a test database and its WAL files.</summary>
+    public static void DeleteFiles(string path)
+    {
+        foreach (var f in new[] { path, path + "-wal", path + "-shm" })
+        {
+            try { File.Delete(f); } catch (IOException) { } // best effort: a leftover temp file harms nothing
+        }
+    }
+}

@@ -1,0 +1,26 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Orderly.Checkout.Tests;
+
+/// <summary>
+/// A saga runtime for a test: adds its ports (<c>ISagaStarter</c>, <c>ISagaEventRaiser</c>, <c>ISagaStatusReader</c>) to the
+/// services under test, and starts running their sagas once those services are built.
+/// </summary>
+public abstract class TestSagaRuntime : IAsyncDisposable
+{
+    public static TestSagaRuntime Create(SagaRuntimeKind kind) => kind switch
+    {
+        SagaRuntimeKind.Embedded => new EmbeddedTestRuntime(EmbeddedTestRuntime.NewPath()),
+        SagaRuntimeKind.DurableTask => new DurableTaskTestRuntime(),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+
+    /// <summary>Registers the runtime and its ports.</summary>
+    public abstract void AddTo(IServiceCollection services);
+
+    /// <summary>Starts running the sagas and steps registered in <paramref name="services"/>; saga logs go to <paramref name="loggers"/>.</summary>
+    public abstract Task StartAsync(IServiceProvider services, ILoggerFactory? loggers);
+
+    public abstract ValueTask DisposeAsync();
+}
