@@ -1,7 +1,7 @@
 // Orderly in Azure: one resource group holding Cosmos DB (serverless), Service Bus (Standard), storage, monitoring,
 // and a Flex Consumption Function App per context, each with its own user-assigned identity whose roles reach only
 // its own entities and container. No keys anywhere: local auth is off on Cosmos DB, Service Bus and storage.
-// `azd up` deploys this (azure.yaml); `node infra/check-bicep.mjs` checks its syntax on machines without the Bicep CLI.
+// `azd up` deploys this (azure.yaml); tests/run.sh compiles and lints it with the Bicep CLI (infra/build-bicep.sh).
 targetScope = 'subscription'
 
 @minLength(1)
