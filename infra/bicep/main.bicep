@@ -38,6 +38,9 @@ param apiAudience string = ''
 @description('Payment provider of the payments app (its setting Payments__Provider): `simulated` is the only one implemented. azd env var ORDERLY_PAYMENT_PROVIDER. Empty: provisioning succeeds and the payments app refuses to start, naming the setting.')
 param paymentProvider string
 
+@description('On-call email address every alert goes to, besides the subscription\'s owners and monitoring contributors. azd env var ORDERLY_ALERT_EMAIL; empty: those only.')
+param alertEmail string = ''
+
 var tags = { 'azd-env-name': environmentName }
 var token = toLower(uniqueString(subscription().id, environmentName, location))
 var databaseName = 'orderly'
@@ -249,6 +252,7 @@ module alerts 'modules/alerts.bicep' = {
     tags: tags
     serviceBusNamespaceName: serviceBus.outputs.name
     appInsightsName: monitoring.outputs.appInsightsName
+    alertEmail: alertEmail
   }
 }
 

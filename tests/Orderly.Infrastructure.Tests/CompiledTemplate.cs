@@ -26,6 +26,7 @@ internal static partial class CompiledTemplate
         ["apiClientId"] = "33333333-3333-3333-3333-333333333333",
         ["apiAudience"] = "",
         ["paymentProvider"] = "simulated",
+        ["alertEmail"] = "",
     };
 
     public static JsonElement Main => MainTemplate.Value;
