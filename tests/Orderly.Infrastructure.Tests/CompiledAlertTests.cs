@@ -1,3 +1,4 @@
+using Orderly.Checkout.Saga;
 using Orderly.Infrastructure.Tests.Arm;
 
 namespace Orderly.Infrastructure.Tests;
@@ -43,5 +44,22 @@ public sealed class CompiledAlertTests
         var group = Assert.Single(CompiledTemplate.Deploy(parameters).OfType("Microsoft.Insights/actionGroups"));
         var email = Assert.Single((List<object?>)group.At("properties.emailReceivers")!);
         Assert.Equal("on-call@contoso.example", ArmFunctions.Property(email, "emailAddress"));
+    }
+
+    /// <summary>
+    /// The Azure Monitor OpenTelemetry exporter writes a log's EventId name to the trace's customDimensions.EventName and
+    /// the formatted text to message (azure-sdk-for-net, Azure.Monitor.OpenTelemetry.Exporter LogsHelper.GetMessageAndSetProperties);
+    /// the saga's Critical line names the failure in its EventId, not in its text, so only EventName can find it.
+    /// </summary>
+    [CompiledFact]
+    public void The_failed_saga_alert_queries_the_event_name_the_exporter_writes()
+    {
+        var rule = Assert.Single(Deployment.OfType("Microsoft.Insights/scheduledQueryRules"), r => r.Name == "checkout-saga-failed");
+        var query = (string)ArmFunctions.Property(Assert.Single((List<object?>)rule.At("properties.criteria.allOf")!), "query")!;
+        Assert.Contains($"tostring(customDimensions.EventName) == \"{CheckoutSaga.SagaFailedEvent.Name}\"", query, StringComparison.Ordinal);
+        Assert.StartsWith("traces", query, StringComparison.Ordinal);
+        Assert.DoesNotContain("message has", query, StringComparison.Ordinal);
+        // The App Insights resource the apps send to, whose classic traces table carries customDimensions.
+        Assert.Equal(Assert.Single(Deployment.OfType("Microsoft.Insights/components")).Id, Assert.Single((List<object?>)rule.At("properties.scopes")!));
     }
 }

@@ -80,7 +80,9 @@ resource sagaFailed 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview' 
     criteria: {
       allOf: [
         {
-          query: 'union traces, customEvents | where message has "CheckoutSagaFailed" or name == "CheckoutSagaFailed"'
+          // The saga logs CheckoutSaga.SagaFailedEvent (EventId 5100 "CheckoutSagaFailed") at Critical; the Azure Monitor
+          // OpenTelemetry exporter writes an EventId's name to customDimensions.EventName, not into the message text.
+          query: 'traces | where tostring(customDimensions.EventName) == "CheckoutSagaFailed"'
           timeAggregation: 'Count'
           operator: 'GreaterThan'
           threshold: 0
