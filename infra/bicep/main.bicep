@@ -222,6 +222,10 @@ module serviceBusAccess 'modules/servicebus-access.bicep' = [for (app, i) in app
   }
 }]
 
+// Cosmos DB takes one SQL role-assignment write per account at a time and refuses the others with 412 ("another user
+// operation in progress"): the apps' grants go one module after another (each module writes its own one by one), and the
+// developer's after all of them.
+@batchSize(1)
 module cosmosAccess 'modules/cosmos-access.bicep' = [for (app, i) in apps: {
   name: 'cosmos-access-${app.name}'
   scope: rg
@@ -237,6 +241,7 @@ module cosmosAccess 'modules/cosmos-access.bicep' = [for (app, i) in apps: {
 module developerAccess 'modules/developer-access.bicep' = if (!empty(principalId)) {
   name: 'developer-access'
   scope: rg
+  dependsOn: [ cosmosAccess ]
   params: {
     principalId: principalId
     serviceBusNamespaceName: serviceBus.outputs.name
