@@ -13,8 +13,14 @@ param environmentName string
 @description('Azure region for every resource.')
 param location string
 
-@description('Object id of the person running azd; gets data access for dead-letter triage and debugging. Empty in CI.')
+@description('Object id of whoever runs azd (azd sets AZURE_PRINCIPAL_ID: a user, or a pipeline\'s service principal); gets data access for dead-letter triage and debugging. Empty: nobody does.')
 param principalId string = ''
+
+// azd reports which kind principalId is (AZURE_PRINCIPAL_TYPE: ServicePrincipal when it signed in with a client id, else
+// User); a role assignment whose principalType does not match the principal fails with UnmatchedPrincipalType.
+@allowed([ 'User', 'ServicePrincipal' ])
+@description('Kind of principalId. azd env var AZURE_PRINCIPAL_TYPE, which azd fills itself.')
+param principalType string = 'User'
 
 // Identity (docs/azure-shell.md, "Identity"): one Microsoft Entra app registration, "Orderly API", is the audience of every
 // app's tokens and holds the app roles customer, shop-admin and operator. It is made once per tenant, outside azd (the
@@ -237,13 +243,14 @@ module cosmosAccess 'modules/cosmos-access.bicep' = [for (app, i) in apps: {
   }
 }]
 
-// The developer running azd may triage dead letters and read data; never granted in CI (principalId empty).
+// Whoever runs azd may triage dead letters and read data (nobody when principalId is empty).
 module developerAccess 'modules/developer-access.bicep' = if (!empty(principalId)) {
   name: 'developer-access'
   scope: rg
   dependsOn: [ cosmosAccess ]
   params: {
     principalId: principalId
+    principalType: principalType
     serviceBusNamespaceName: serviceBus.outputs.name
     cosmosAccountName: cosmos.outputs.name
   }

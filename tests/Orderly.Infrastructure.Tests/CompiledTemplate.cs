@@ -22,6 +22,7 @@ internal static partial class CompiledTemplate
         ["environmentName"] = "ci",
         ["location"] = "swedencentral",
         ["principalId"] = "11111111-1111-1111-1111-111111111111",
+        ["principalType"] = "User",
         ["tenantId"] = "22222222-2222-2222-2222-222222222222",
         ["apiClientId"] = "33333333-3333-3333-3333-333333333333",
         ["apiAudience"] = "",
