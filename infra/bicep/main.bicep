@@ -9,8 +9,31 @@ targetScope = 'subscription'
 @description('azd environment name; names and tags every resource.')
 param environmentName string
 
+// Only regions with Flex Consumption (every app's plan): elsewhere provisioning would fail on the plans after creating
+// the rest. The list of Azure-Samples/functions-quickstart-dotnet-azd, less its canary region; `az functionapp
+// list-flexconsumption-locations` gives today's. The azd metadata makes `azd up` offer only these.
 @minLength(1)
-@description('Azure region for every resource.')
+@description('Azure region for every resource; one with Flex Consumption. azd env var AZURE_LOCATION.')
+@allowed([
+  'australiaeast'
+  'centralindia'
+  'centralus'
+  'eastasia'
+  'eastus'
+  'eastus2'
+  'francecentral'
+  'germanywestcentral'
+  'northcentralus'
+  'northeurope'
+  'southcentralus'
+  'southeastasia'
+  'swedencentral'
+  'uksouth'
+  'westcentralus'
+  'westeurope'
+  'westus2'
+])
+@metadata({ azd: { type: 'location' } })
 param location string
 
 @description('Object id of whoever runs azd (azd sets AZURE_PRINCIPAL_ID: a user, or a pipeline\'s service principal); gets data access for dead-letter triage and debugging. Empty: nobody does.')
