@@ -90,12 +90,16 @@ var auth = {
 // anonymousPaths: routes App Service Authentication lets through without a token, beyond /api/health (every app's
 // liveness). By path, not method: the app's own check still guards a PUT or POST on the same path.
 // maximumInstanceCount: Flex scales a Service Bus burst faster than the store downstream can absorb it
-// (azure-functions-host #10523), so each app is capped; the saga, which fans out to every base service, is capped lowest.
+// (azure-functions-host #10523), so each app is capped. The cap holds per scale group, not per app: every Service Bus
+// trigger scales on its own instances (HTTP triggers share a group, Durable Functions another), each group up to the cap
+// (event-driven-scaling.md "Per-function scaling"; azure-rest-api-specs #45083). So an app's peak of message handlers on
+// its container is Service Bus triggers x cap x maxConcurrentCalls (8, host.json): sized to 80 (ConcurrencyCapTests),
+// 5 for the apps with two triggers (orders, inventory, checkout), 10 for those with one.
 var apps = [
   {
     name: 'orders'
     container: 'orders'
-    maximumInstanceCount: 10
+    maximumInstanceCount: 5
     receiveQueues: [ 'orders-commands' ]
     receiveSubscriptions: [ 'orders-events/orders-read-model' ]
     sendQueues: [ 'checkout-replies' ]
@@ -106,7 +110,7 @@ var apps = [
   {
     name: 'inventory'
     container: 'inventory'
-    maximumInstanceCount: 10
+    maximumInstanceCount: 5
     receiveQueues: [ 'inventory-commands' ]
     receiveSubscriptions: [ 'inventory-events/inventory-availability' ]
     sendQueues: [ 'checkout-replies' ]
@@ -141,7 +145,7 @@ var apps = [
   {
     name: 'notifications'
     container: 'notifications'
-    maximumInstanceCount: 5
+    maximumInstanceCount: 10
     receiveQueues: []
     receiveSubscriptions: [ 'orders-events/notifications' ]
     sendQueues: []
