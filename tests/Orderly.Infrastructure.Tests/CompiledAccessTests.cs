@@ -95,6 +95,20 @@ public sealed class CompiledAccessTests
         Assert.DoesNotContain(grants, g => g.Role == Grant.ServiceBusDataOwner && !g.Is(developer));
     }
 
+    /// <summary>
+    /// Least privilege over exact scaling: with Receiver only, the scale controller cannot read message counts (that needs
+    /// Manage, i.e. Data Owner) and scales on the first peeked message instead (Azure/Azure-Functions #2379); no app
+    /// identity may be given Manage to change that, since Manage also reconfigures and deletes entities.
+    /// </summary>
+    [CompiledFact]
+    public void No_app_identity_holds_manage_rights_on_service_bus_even_for_scaling()
+    {
+        var apps = Apps.Select(a => a.PrincipalId).ToList();
+        var manage = Grant.All(Deployment).Where(g => g.Role == Grant.ServiceBusDataOwner && apps.Any(g.Is)).ToList();
+        Assert.Empty(manage);
+        Assert.All(Apps, app => Assert.Contains(Grant.All(Deployment), g => g.Is(app.PrincipalId) && g.Role == Grant.ServiceBusDataReceiver));
+    }
+
     [CompiledFact]
     public void Every_service_that_would_take_a_key_has_local_auth_off()
     {

@@ -1,6 +1,12 @@
 // One app's Service Bus roles, each scoped to a single queue, topic or subscription, never to the namespace.
 // Receiver on what its triggers read; Sender on the queues it reads too (a retry schedules a backoff copy back onto
 // the same queue), and on the queues and topics its outbox relay sends to.
+// Data Receiver, not Data Owner, on what the triggers read, on purpose. The scale controller reads an entity's message
+// count through the management API (GetQueueRuntimePropertiesAsync), which needs Manage rights, i.e. Data Owner; without
+// them it warns ("does not have Manage claim") and scales on the age of the first peeked message instead, more slowly
+// (WebJobs.Extensions.ServiceBus ServiceBusMetricsProvider; Azure/Azure-Functions #2379). Manage on an entity would also
+// let a compromised app reconfigure or delete its queue or subscription. With 5 to 10 instances per scale group the
+// exact count buys little, so least privilege wins (docs/azure-shell.md, "Infrastructure").
 // Every name is guid(scope, principal, role): Azure keeps one assignment per scope, principal and role, and refuses a
 // second under another name (RoleAssignmentExists). So a queue the app both reads and sends to gets one Sender
 // assignment, from one loop over both lists, rather than two alike-named ones (or two differently named, refused).
