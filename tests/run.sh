@@ -3,6 +3,7 @@
 #
 #   ./tests/run.sh            (from the repository root)
 #
+# The Bicep templates are compiled and linted first (infra/build-bicep.sh, the Bicep CLI from NuGet); a warning fails the run.
 # Projects marked <OrderlyShell>true</OrderlyShell> are the Azure shell (Functions worker, Durable Task,
 # Service Bus). Where the NuGet source lacks their packages they are skipped, each named with the packages
 # it is missing; on a machine with full nuget.org they are built too. Any other failure fails the run.
@@ -17,6 +18,12 @@ mkdir -p "$out/test-results"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 say() { printf '\n== %s\n' "$*"; }
+
+# The real Bicep CLI (from NuGet, infra/bicep-cli) builds and lints every entry template; any diagnostic fails the run.
+# Orderly.Infrastructure.Tests read the ARM JSON it writes (ORDERLY_BICEP_ARM_DIR) instead of compiling again.
+say "Compiling infra/bicep with the Bicep CLI (build + lint)"
+./infra/build-bicep.sh "$out/bicep" || { echo "BICEP FAILED"; exit 1; }
+export ORDERLY_BICEP_ARM_DIR="$out/bicep"
 
 # Every project of the solution, as listed in Orderly.slnx.
 mapfile -t projects < <(grep -o 'Path="[^"]*\.csproj"' Orderly.slnx | sed 's/^Path="//; s/"$//' | tr '\\' '/')
@@ -57,12 +64,6 @@ export ORDERLY_SKIPPED_SHELLS="${skipped[*]:-}"
   for p in "${buildable[@]}"; do echo "  <Project Path=\"../$p\" />"; done
   echo '</Solution>'
 } >"$out/Buildable.slnx"
-
-if [ -f infra/package.json ] && command -v npm >/dev/null 2>&1; then
-  say "Installing the Bicep syntax checker (npm, infra/)"
-  if [ -f infra/package-lock.json ]; then npm ci --prefix infra --no-audit --no-fund >/dev/null 2>&1 || npm install --prefix infra --no-audit --no-fund >/dev/null
-  else npm install --prefix infra --no-audit --no-fund >/dev/null; fi
-fi
 
 # The local Cosmos DB stand-in that the storage contract tests start when no real endpoint is set. Its ~450 packages take
 # half a minute to unpack, so they are installed while the build runs, and only when its lock file changed.

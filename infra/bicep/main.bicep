@@ -1,7 +1,7 @@
 // Orderly in Azure: one resource group holding Cosmos DB (serverless), Service Bus (Standard), storage, monitoring,
 // and a Flex Consumption Function App per context, each with its own user-assigned identity whose roles reach only
 // its own entities and container. No keys anywhere: local auth is off on Cosmos DB, Service Bus and storage.
-// `azd up` deploys this (azure.yaml); `node infra/check-bicep.mjs` checks its syntax on machines without the Bicep CLI.
+// `azd up` deploys this (azure.yaml); tests/run.sh compiles and lints it with the Bicep CLI (infra/build-bicep.sh).
 targetScope = 'subscription'
 
 @minLength(1)
@@ -9,12 +9,41 @@ targetScope = 'subscription'
 @description('azd environment name; names and tags every resource.')
 param environmentName string
 
+// Only regions with Flex Consumption (every app's plan): elsewhere provisioning would fail on the plans after creating
+// the rest. The list of Azure-Samples/functions-quickstart-dotnet-azd, less its canary region; `az functionapp
+// list-flexconsumption-locations` gives today's. The azd metadata makes `azd up` offer only these.
 @minLength(1)
-@description('Azure region for every resource.')
+@description('Azure region for every resource; one with Flex Consumption. azd env var AZURE_LOCATION.')
+@allowed([
+  'australiaeast'
+  'centralindia'
+  'centralus'
+  'eastasia'
+  'eastus'
+  'eastus2'
+  'francecentral'
+  'germanywestcentral'
+  'northcentralus'
+  'northeurope'
+  'southcentralus'
+  'southeastasia'
+  'swedencentral'
+  'uksouth'
+  'westcentralus'
+  'westeurope'
+  'westus2'
+])
+@metadata({ azd: { type: 'location' } })
 param location string
 
-@description('Object id of the person running azd; gets data access for dead-letter triage and debugging. Empty in CI.')
+@description('Object id of whoever runs azd (azd sets AZURE_PRINCIPAL_ID: a user, or a pipeline\'s service principal); gets data access for dead-letter triage and debugging. Empty: nobody does.')
 param principalId string = ''
+
+// azd reports which kind principalId is (AZURE_PRINCIPAL_TYPE: ServicePrincipal when it signed in with a client id, else
+// User); a role assignment whose principalType does not match the principal fails with UnmatchedPrincipalType.
+@allowed([ 'User', 'ServicePrincipal' ])
+@description('Kind of principalId. azd env var AZURE_PRINCIPAL_TYPE, which azd fills itself.')
+param principalType string = 'User'
 
 // Identity (docs/azure-shell.md, "Identity"): one Microsoft Entra app registration, "Orderly API", is the audience of every
 // app's tokens and holds the app roles customer, shop-admin and operator. It is made once per tenant, outside azd (the
@@ -38,6 +67,9 @@ param apiAudience string = ''
 @description('Payment provider of the payments app (its setting Payments__Provider): `simulated` is the only one implemented. azd env var ORDERLY_PAYMENT_PROVIDER. Empty: provisioning succeeds and the payments app refuses to start, naming the setting.')
 param paymentProvider string
 
+@description('On-call email address every alert goes to, besides the subscription\'s owners and monitoring contributors. azd env var ORDERLY_ALERT_EMAIL; empty: those only.')
+param alertEmail string = ''
+
 var tags = { 'azd-env-name': environmentName }
 var token = toLower(uniqueString(subscription().id, environmentName, location))
 var databaseName = 'orderly'
@@ -58,12 +90,16 @@ var auth = {
 // anonymousPaths: routes App Service Authentication lets through without a token, beyond /api/health (every app's
 // liveness). By path, not method: the app's own check still guards a PUT or POST on the same path.
 // maximumInstanceCount: Flex scales a Service Bus burst faster than the store downstream can absorb it
-// (azure-functions-host #10523), so each app is capped; the saga, which fans out to every base service, is capped lowest.
+// (azure-functions-host #10523), so each app is capped. The cap holds per scale group, not per app: every Service Bus
+// trigger scales on its own instances (HTTP triggers share a group, Durable Functions another), each group up to the cap
+// (event-driven-scaling.md "Per-function scaling"; azure-rest-api-specs #45083). So an app's peak of message handlers on
+// its container is Service Bus triggers x cap x maxConcurrentCalls (8, host.json): sized to 80 (ConcurrencyCapTests),
+// 5 for the apps with two triggers (orders, inventory, checkout), 10 for those with one.
 var apps = [
   {
     name: 'orders'
     container: 'orders'
-    maximumInstanceCount: 10
+    maximumInstanceCount: 5
     receiveQueues: [ 'orders-commands' ]
     receiveSubscriptions: [ 'orders-events/orders-read-model' ]
     sendQueues: [ 'checkout-replies' ]
@@ -74,7 +110,7 @@ var apps = [
   {
     name: 'inventory'
     container: 'inventory'
-    maximumInstanceCount: 10
+    maximumInstanceCount: 5
     receiveQueues: [ 'inventory-commands' ]
     receiveSubscriptions: [ 'inventory-events/inventory-availability' ]
     sendQueues: [ 'checkout-replies' ]
@@ -109,7 +145,7 @@ var apps = [
   {
     name: 'notifications'
     container: 'notifications'
-    maximumInstanceCount: 5
+    maximumInstanceCount: 10
     receiveQueues: []
     receiveSubscriptions: [ 'orders-events/notifications' ]
     sendQueues: []
@@ -219,6 +255,10 @@ module serviceBusAccess 'modules/servicebus-access.bicep' = [for (app, i) in app
   }
 }]
 
+// Cosmos DB takes one SQL role-assignment write per account at a time and refuses the others with 412 ("another user
+// operation in progress"): the apps' grants go one module after another (each module writes its own one by one), and the
+// developer's after all of them.
+@batchSize(1)
 module cosmosAccess 'modules/cosmos-access.bicep' = [for (app, i) in apps: {
   name: 'cosmos-access-${app.name}'
   scope: rg
@@ -230,12 +270,14 @@ module cosmosAccess 'modules/cosmos-access.bicep' = [for (app, i) in apps: {
   }
 }]
 
-// The developer running azd may triage dead letters and read data; never granted in CI (principalId empty).
+// Whoever runs azd may triage dead letters and read data (nobody when principalId is empty).
 module developerAccess 'modules/developer-access.bicep' = if (!empty(principalId)) {
   name: 'developer-access'
   scope: rg
+  dependsOn: [ cosmosAccess ]
   params: {
     principalId: principalId
+    principalType: principalType
     serviceBusNamespaceName: serviceBus.outputs.name
     cosmosAccountName: cosmos.outputs.name
   }
@@ -249,6 +291,7 @@ module alerts 'modules/alerts.bicep' = {
     tags: tags
     serviceBusNamespaceName: serviceBus.outputs.name
     appInsightsName: monitoring.outputs.appInsightsName
+    alertEmail: alertEmail
   }
 }
 

@@ -37,25 +37,29 @@ public sealed class DeploymentTests
         Assert.Empty(missing);
     }
 
-    [Fact]
-    public void Every_azd_service_has_a_bicep_app_tagged_with_its_name()
+    [CompiledFact]
+    public void Every_azd_service_has_a_function_app_tagged_with_its_name()
     {
-        var services = AzureYaml.Services(Repository.Read("azure.yaml")).Select(s => s.Name);
-        var apps = BicepApp.All().Select(a => a.Name);
-        Assert.Equal(services.Order(), apps.Order());
-
-        // The tag is set from serviceName, which main.bicep passes as the app's name.
-        Assert.Contains("'azd-service-name': serviceName", Repository.Read("infra/bicep/modules/function-app.bicep"));
-        Assert.Contains("serviceName: app.name", Repository.Read(BicepApp.MainBicep));
+        var services = AzureYaml.Services(Repository.Read("azure.yaml")).Select(s => s.Name).ToList();
+        Assert.Equal(services.Order(), BicepApp.All().Select(a => a.Name).Order());
+        // azd finds each service's app by this tag, on the site the compiled template deploys.
+        Assert.Equal(services.Order(), CompiledApp.All(CompiledTemplate.Deployment).Select(a => a.Name).Order());
     }
 
-    [Fact]
-    public void Every_app_runs_dotnet_10_isolated_with_an_instance_cap()
+    [CompiledFact]
+    public void Every_app_runs_dotnet_10_isolated_on_flex_consumption_with_its_instance_cap()
     {
-        var module = Repository.Read("infra/bicep/modules/function-app.bicep");
-        Assert.Contains("runtime: { name: 'dotnet-isolated', version: '10.0' }", module);
-        Assert.Contains("maximumInstanceCount: maximumInstanceCount", module);
-        Assert.All(BicepApp.All(), a => Assert.InRange(a.MaximumInstanceCount, 1, 20));
+        var deployment = CompiledTemplate.Deployment;
+        Assert.All(CompiledApp.All(deployment), app =>
+        {
+            Assert.Equal("dotnet-isolated", app.Site.At("properties.functionAppConfig.runtime.name"));
+            Assert.Equal("10.0", app.Site.At("properties.functionAppConfig.runtime.version"));
+            var declared = Assert.Single(BicepApp.All(), a => a.Name == app.Name);
+            Assert.Equal(declared.MaximumInstanceCount, app.Site.At("properties.functionAppConfig.scaleAndConcurrency.maximumInstanceCount"));
+            var plan = Assert.Single(deployment.OfType("Microsoft.Web/serverfarms"), p => p.Id == (string)app.Site.At("properties.serverFarmId")!);
+            Assert.Equal("FC1", plan.At("sku.name"));
+            Assert.Equal("FlexConsumption", plan.At("sku.tier"));
+        });
     }
 
     [Fact]

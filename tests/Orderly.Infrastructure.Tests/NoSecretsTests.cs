@@ -56,28 +56,4 @@ public sealed class NoSecretsTests
         Assert.DoesNotMatch(SecretBearing, "APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString");
         Assert.Matches(RawKey, "key: 'Zm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm9vYm=='");
     }
-
-    [Fact]
-    public void Every_key_based_service_has_local_auth_disabled()
-    {
-        Assert.Contains("disableLocalAuth: true", Repository.Read("infra/bicep/modules/servicebus.bicep"));
-        Assert.Contains("disableLocalAuth: true", Repository.Read("infra/bicep/modules/cosmos.bicep"));
-        Assert.Contains("allowSharedKeyAccess: false", Repository.Read("infra/bicep/modules/storage.bicep"));
-        Assert.Contains("DisableLocalAuth: true", Repository.Read("infra/bicep/modules/monitoring.bicep"));
-    }
-
-    [Fact]
-    public void App_settings_are_identity_based()
-    {
-        var module = Repository.Read("infra/bicep/modules/function-app.bicep");
-        foreach (var connection in new[] { "ServiceBusConnection", "CosmosDBConnection", "AzureWebJobsStorage" })
-        {
-            Assert.Contains($"{connection}__credential: 'managedidentity'", module);
-            Assert.Contains($"{connection}__clientId: identity.properties.clientId", module);
-        }
-        Assert.Contains("ServiceBusConnection__fullyQualifiedNamespace:", module);
-        Assert.Contains("CosmosDBConnection__accountEndpoint:", module);
-        Assert.Contains("AzureWebJobsStorage__accountName:", module);
-        Assert.Contains("Authorization=AAD", module);
-    }
 }

@@ -1,9 +1,17 @@
 // Alerts that need a person: a message in any dead-letter queue, and a checkout saga left Failed (a compensation
-// that kept failing). Both only record an alert; attach an action group to page someone.
+// that kept failing). Every alert notifies the action group below, so none only waits in the portal.
 param location string
 param tags object
 param serviceBusNamespaceName string
 param appInsightsName string
+@description('An on-call address that gets every alert besides the subscription\'s owners and monitoring contributors; empty: those only.')
+param alertEmail string
+
+// Built-in roles whose holders on the subscription the action group emails (ARM role receivers take built-in roles only).
+var notifiedRoles = [
+  { name: 'owners', id: '8e3af657-a8ff-443c-a75c-2fe8c4bcb635' }
+  { name: 'monitoring-contributors', id: '749f88d5-cbae-40b8-bcfc-e573ddc772fa' }
+]
 
 // Every queue and subscription that can hold dead letters (subscriptions report under their topic's EntityName).
 var entities = [ 'orders-commands', 'inventory-commands', 'payments-commands', 'shipping-commands', 'checkout-replies', 'orders-events', 'inventory-events' ]
@@ -14,6 +22,18 @@ resource namespace 'Microsoft.ServiceBus/namespaces@2024-01-01' existing = {
 
 resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: appInsightsName
+}
+
+resource people 'Microsoft.Insights/actionGroups@2023-01-01' = {
+  name: 'orderly-on-call'
+  location: 'global'
+  tags: tags
+  properties: {
+    groupShortName: 'orderly'
+    enabled: true
+    armRoleReceivers: [for role in notifiedRoles: { name: role.name, roleId: role.id, useCommonAlertSchema: true }]
+    emailReceivers: empty(alertEmail) ? [] : [ { name: 'on-call', emailAddress: alertEmail, useCommonAlertSchema: true } ]
+  }
 }
 
 resource deadLetters 'Microsoft.Insights/metricAlerts@2018-03-01' = [for entity in entities: {
@@ -42,6 +62,7 @@ resource deadLetters 'Microsoft.Insights/metricAlerts@2018-03-01' = [for entity 
         }
       ]
     }
+    actions: [ { actionGroupId: people.id } ]
   }
 }]
 
@@ -59,7 +80,9 @@ resource sagaFailed 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview' 
     criteria: {
       allOf: [
         {
-          query: 'union traces, customEvents | where message has "CheckoutSagaFailed" or name == "CheckoutSagaFailed"'
+          // The saga logs CheckoutSaga.SagaFailedEvent (EventId 5100 "CheckoutSagaFailed") at Critical; the Azure Monitor
+          // OpenTelemetry exporter writes an EventId's name to customDimensions.EventName, not into the message text.
+          query: 'traces | where tostring(customDimensions.EventName) == "CheckoutSagaFailed"'
           timeAggregation: 'Count'
           operator: 'GreaterThan'
           threshold: 0
@@ -67,5 +90,6 @@ resource sagaFailed 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview' 
         }
       ]
     }
+    actions: { actionGroups: [ people.id ] }
   }
 }

@@ -11,7 +11,7 @@ resource account 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' existing = {
   name: accountName
 }
 
-// Cosmos DB processes SQL role assignments on one account one at a time.
+// Cosmos DB processes SQL role assignments on one account one at a time (main.bicep serializes the modules too).
 @batchSize(1)
 resource containerAccess 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2024-05-15' = [for container in containers: {
   parent: account

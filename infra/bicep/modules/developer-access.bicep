@@ -1,6 +1,9 @@
-// The person running `azd up` (principalId) may triage dead letters and inspect data while developing.
-// Broader than any app's access on purpose, and never granted to a service principal from CI.
+// Whoever runs `azd up` (principalId: a person, or a pipeline's service principal) may triage dead letters and inspect
+// data while developing. Broader than any app's access on purpose; main.bicep grants it only when principalId is set.
 param principalId string
+@allowed([ 'User', 'ServicePrincipal' ])
+@description('What azd reports principalId to be (AZURE_PRINCIPAL_TYPE); Azure refuses an assignment naming the wrong type.')
+param principalType string
 param serviceBusNamespaceName string
 param cosmosAccountName string
 
@@ -20,7 +23,7 @@ resource triage 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: namespace
   properties: {
     principalId: principalId
-    principalType: 'User'
+    principalType: principalType
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', serviceBusDataOwner)
   }
 }

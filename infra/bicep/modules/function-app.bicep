@@ -9,7 +9,7 @@ param serviceName string
 param appName string
 param planName string
 param identityName string
-@description('Flex scales out on queue length; capped so a burst cannot flood Cosmos DB (azure-functions-host #10523).')
+@description('Instances per scale group (each Service Bus trigger is one; HTTP triggers share one), not per app; capped so a burst cannot flood Cosmos DB (azure-functions-host #10523).')
 @minValue(1)
 @maxValue(1000)
 param maximumInstanceCount int
