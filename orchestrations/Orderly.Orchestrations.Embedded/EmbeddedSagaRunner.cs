@@ -60,7 +60,6 @@ public sealed class EmbeddedSagaRunner : ISagaStarter, ISagaEventRaiser, ISagaSt
     private int _maxExecuting;
     private readonly LoopReport _runs;
     private readonly LoopReport _timers;
-    private readonly Dictionary<string, int> _runFailures = []; // instance -> failed runs in a row (storage faults)
 
     public EmbeddedSagaRunner(SqliteDatabase database, IServiceProvider services, EmbeddedSagaRunnerOptions? options = null)
     {
@@ -269,18 +268,15 @@ public sealed class EmbeddedSagaRunner : ISagaStarter, ISagaEventRaiser, ISagaSt
                     {
                         await ProcessAsync(instanceId).ConfigureAwait(false);
                         _runs.Succeeded();
-                        lock (_gate) _runFailures.Remove(instanceId);
                     }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     // The store failed under the run (the saga's own faults end it as Failed inside ProcessAsync). Its journal
                     // is intact: run it again after a backoff, so a saga whose next event already came does not wait for ever.
-                    int failures;
-                    lock (_gate) _runFailures[instanceId] = failures = _runFailures.GetValueOrDefault(instanceId) + 1;
                     var delay = _runs.Failed(ex, _options.RunRetryBackoff);
-                    _log.LogError(ex, "Saga {InstanceId}: run failed ({Failures} in a row); running it again in {DelayMs} ms",
-                        instanceId, failures, (int)delay.TotalMilliseconds);
+                    _log.LogError(ex, "Saga {InstanceId}: run failed ({Failures} saga runs failed in a row); running it again in {DelayMs} ms",
+                        instanceId, _runs.State.Failures, (int)delay.TotalMilliseconds);
                     Track(RetryLaterAsync(instanceId, delay));
                 }
                 lock (_gate)

@@ -12,9 +12,15 @@ namespace Orderly.LocalHost;
 public static class StatsEndpoint
 {
     // From the process's start, not from the first call of this endpoint.
-    private static readonly DateTime StartedAt = Process.GetCurrentProcess().StartTime.ToUniversalTime();
+    private static readonly DateTime StartedAt = ProcessStart();
 
     public static readonly ApiRoute Route = new("GetStats", "GET", "/api/admin/stats", RoutePolicy.For(Roles.Operator));
+
+    private static DateTime ProcessStart()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.StartTime.ToUniversalTime();
+    }
 
     public static IEndpointRouteBuilder MapStats(this IEndpointRouteBuilder routes)
     {
