@@ -80,6 +80,21 @@ if [ -f "$cosmos_server/package.json" ] && command -v npm >/dev/null 2>&1; then
   fi
 fi
 
+# Azurite, the Azure Storage emulator: the Durable Task Framework's backend for the checkout saga tests on Azure Storage and
+# for the end-to-end pass with Sagas__Engine=AzureStorage. Installed the same way, alongside the build.
+azurite=tests/azurite
+azurite_install=
+if command -v npm >/dev/null 2>&1; then
+  say "Installing Azurite (npm, $azurite/, in the background while the build runs)"
+  if cmp -s "$azurite/package-lock.json" "$azurite/node_modules/.orderly-installed-lock"; then
+    echo "up to date"
+  else
+    ( npm ci --prefix "$azurite" --no-audit --no-fund >"$out/npm-azurite.log" 2>&1 &&
+        cp "$azurite/package-lock.json" "$azurite/node_modules/.orderly-installed-lock" ) &
+    azurite_install=$!
+  fi
+fi
+
 say "Building ${#buildable[@]} projects ($config)"
 if ! dotnet build "$out/Buildable.slnx" -c "$config" -nologo -clp:ErrorsOnly -p:ContinuousIntegrationBuild=true; then
   echo "BUILD FAILED"; exit 1
@@ -90,16 +105,50 @@ if [ -n "$cosmos_server_install" ] && ! wait "$cosmos_server_install"; then
   echo "npm ci in $cosmos_server FAILED (log: $out/npm-cosmosdb-server.log): the Cosmos DB contract tests will skip"
 fi
 
+if [ -n "$azurite_install" ] && ! wait "$azurite_install"; then
+  echo "npm ci in $azurite FAILED (log: $out/npm-azurite.log)"; tail -n 20 "$out/npm-azurite.log"; exit 1
+fi
+
+# One Azurite for the run: in memory, on loopback, on ports the OS picks (read back from what it prints), stopped at exit.
+say "Starting Azurite (loopback, in memory)"
+azurite_log="$out/azurite.log"
+node "$azurite/node_modules/azurite/dist/src/azurite.js" --inMemoryPersistence --extentMemoryLimit 512 --disableTelemetry --silent \
+  --blobHost 127.0.0.1 --blobPort 0 --queueHost 127.0.0.1 --queuePort 0 --tableHost 127.0.0.1 --tablePort 0 >"$azurite_log" 2>&1 &
+azurite_pid=$!
+trap 'kill "$azurite_pid" 2>/dev/null' EXIT
+port_of() { grep -oE "Azurite $1 service is successfully listening at http://127.0.0.1:[0-9]+" "$azurite_log" | grep -oE '[0-9]+$'; }
+for _ in $(seq 1 100); do
+  [ -n "$(port_of Blob)" ] && [ -n "$(port_of Queue)" ] && [ -n "$(port_of Table)" ] && break
+  kill -0 "$azurite_pid" 2>/dev/null || break
+  sleep 0.2
+done
+[ -n "$(port_of Table)" ] || { echo "AZURITE DID NOT START"; cat "$azurite_log"; exit 1; }
+# Azurite's one development account and its published key: valid only against the emulator.
+account=devstoreaccount1
+export ORDERLY_AZURITE_CONNECTION="DefaultEndpointsProtocol=http;AccountName=$account;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$(port_of Blob)/$account;QueueEndpoint=http://127.0.0.1:$(port_of Queue)/$account;TableEndpoint=http://127.0.0.1:$(port_of Table)/$account;"
+echo "Azurite $(node -p "require('./$azurite/node_modules/azurite/package.json').version") on 127.0.0.1: blob $(port_of Blob), queue $(port_of Queue), table $(port_of Table)"
+
 say "Testing"
 dotnet test "$out/Buildable.slnx" -c "$config" --no-build --nologo \
   --results-directory "$out/test-results" --logger "trx" --logger "console;verbosity=minimal" 2>&1 | tee "$out/test-output.log"
 test_status=${PIPESTATUS[0]}
 
+# The end-to-end suite again, with the local host's saga on the Durable Task Framework's Azure Storage backend (Azurite),
+# the engine Durable Functions runs: every checkout, the kill -9 / restart test, traces and dead letters. The HTTP-edge
+# suites (route matrix, fuzz) never reach the saga and ran above.
+say "Testing end to end with Sagas__Engine=AzureStorage (Azurite)"
+Sagas__Engine=AzureStorage Sagas__AzureStorage__ConnectionString="$ORDERLY_AZURITE_CONNECTION" \
+  dotnet test tests/Orderly.EndToEnd.Tests/Orderly.EndToEnd.Tests.csproj -c "$config" --no-build --nologo \
+  --filter "FullyQualifiedName!~RouteAccessTests&FullyQualifiedName!~FuzzTests" \
+  --results-directory "$out/test-results/azure-storage" --logger "trx" --logger "console;verbosity=minimal" 2>&1 | tee -a "$out/test-output.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || test_status=1
+
 # Totals from the TRX files (one per test project). Each test's own result is counted: the TRX
 # <Counters> element leaves skipped tests out of its totals.
+shopt -s nullglob
 passed=0; failed=0; notrun=0; files=0
 count() { grep -oE '<UnitTestResult [^>]*outcome="[A-Za-z]+"' "$2" | grep -c "outcome=\"$1\"" || true; }
-for f in "$out"/test-results/*.trx; do
+for f in "$out"/test-results/*.trx "$out"/test-results/azure-storage/*.trx; do
   [ -e "$f" ] || continue
   files=$((files + 1))
   passed=$((passed + $(count Passed "$f")))
@@ -113,7 +162,7 @@ if [ "$notrun" -gt 0 ]; then
   echo "tests skipped, by reason:"
   awk '/outcome="NotExecuted"/ { want = 1; next }
        want && /<Message>/ { sub(/.*<Message>/, ""); sub(/<\/Message>.*/, ""); print; want = 0 }' \
-    "$out"/test-results/*.trx | sort | uniq -c | sed 's/^ *\([0-9]*\) /  - \1 × /'
+    "$out"/test-results/*.trx "$out"/test-results/azure-storage/*.trx | sort | uniq -c | sed 's/^ *\([0-9]*\) /  - \1 × /'
 fi
 if [ "${#skipped[@]}" -gt 0 ]; then
   echo "shell projects SKIPPED, ${#skipped[@]}, $skipped_lines lines of C# in all (their packages are not in this NuGet source; they build where nuget.org is complete):"

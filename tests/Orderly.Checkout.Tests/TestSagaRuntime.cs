@@ -13,6 +13,7 @@ public abstract class TestSagaRuntime : IAsyncDisposable
     {
         SagaRuntimeKind.Embedded => new EmbeddedTestRuntime(EmbeddedTestRuntime.NewPath()),
         SagaRuntimeKind.DurableTask => new DurableTaskTestRuntime(),
+        SagaRuntimeKind.AzureStorage => new AzureStorageTestRuntime(),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 

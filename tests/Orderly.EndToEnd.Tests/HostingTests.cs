@@ -21,6 +21,18 @@ public sealed class HostingTests : ShopTest
     }
 
     [Fact]
+    public async Task The_saga_runs_on_the_engine_the_run_asked_for()
+    {
+        // tests/run.sh runs this suite twice: on the embedded runner, and with Sagas__Engine=AzureStorage (Azurite). The host
+        // inherits the setting from this process; a pass that silently ran on the other engine would prove nothing.
+        var asked = Environment.GetEnvironmentVariable("Sagas__Engine") is { Length: > 0 } engine ? engine : "Embedded";
+
+        var stats = await Shop.GetJsonAsync("api/admin/stats");
+
+        Assert.Equal(asked, stats.Str("sagaEngine"));
+    }
+
+    [Fact]
     public async Task A_callers_correlation_id_is_echoed_back()
     {
         var request = new HttpRequestMessage(HttpMethod.Get, "api/health");

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Orderly.Embedded;
 using Orderly.Embedded.Broker;
 using Orderly.Embedded.Store;
+using Orderly.Orchestrations.Durable.AzureStorage;
 using Orderly.Orchestrations.Embedded;
 using Orderly.Storage;
 
@@ -67,14 +68,32 @@ public sealed class RelayHealthCheck(SqliteDatabase database, TimeProvider time)
     }
 }
 
-/// <summary>The saga runner is started and says how many sagas ran at once at most.</summary>
-public sealed class SagaRunnerHealthCheck(EmbeddedSagaRunner runner, IHostApplicationLifetime lifetime) : IHealthCheck
+/// <summary>
+/// The saga engine is started: the embedded runner (with how many sagas ran at once at most), or the Durable Task worker with
+/// its task hub answering a read.
+/// </summary>
+public sealed class SagaEngineHealthCheck(IServiceProvider services, IHostApplicationLifetime lifetime) : IHealthCheck
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var data = new Dictionary<string, object> { ["maxObservedConcurrency"] = runner.MaxObservedConcurrency };
-        return Task.FromResult(lifetime.ApplicationStopping.IsCancellationRequested
-            ? HealthCheckResult.Unhealthy("stopping", data: data)
-            : HealthCheckResult.Healthy("embedded saga runner", data));
+        if (services.GetService<TaskHubSagaWorker>() is { } worker)
+        {
+            var data = new Dictionary<string, object> { ["engine"] = SagaEngine.AzureStorage, ["taskHub"] = worker.TaskHub };
+            if (!worker.IsRunning) return HealthCheckResult.Unhealthy("the Durable Task worker is not running", data: data);
+            try
+            {
+                await worker.ProbeAsync().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                return HealthCheckResult.Unhealthy($"task hub {worker.TaskHub} cannot be read: {ex.Message}", data: data);
+            }
+            return HealthCheckResult.Healthy($"Durable Task on Azure Storage, task hub {worker.TaskHub}", data);
+        }
+        var runner = services.GetRequiredService<EmbeddedSagaRunner>();
+        var embedded = new Dictionary<string, object> { ["engine"] = SagaEngine.Embedded, ["maxObservedConcurrency"] = runner.MaxObservedConcurrency };
+        return lifetime.ApplicationStopping.IsCancellationRequested
+            ? HealthCheckResult.Unhealthy("stopping", data: embedded)
+            : HealthCheckResult.Healthy("embedded saga runner", embedded);
     }
 }

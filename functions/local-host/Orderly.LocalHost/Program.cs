@@ -71,7 +71,7 @@ services.AddConsumerPipeline(configuration);
 // then the saga runner, then the relays.
 foreach (var container in ShopContexts.Containers)
     services.AddOutboxRelay(_ => new EmbeddedOutboxFeed(database, container), name: $"outbox relay {container}");
-services.AddEmbeddedSagaRunner(_ => database, o => configuration.GetSection("Sagas").Bind(o));
+services.AddSagaEngine(configuration, database, dataPath);
 services.AddSingleton<MessageConsumers>();
 services.AddHostedService(sp => sp.GetRequiredService<MessageConsumers>());
 
@@ -79,7 +79,7 @@ services.AddHealthChecks()
     .AddCheck<StoreHealthCheck>("store")
     .AddCheck<BrokerHealthCheck>("broker")
     .AddCheck<RelayHealthCheck>("relay")
-    .AddCheck<SagaRunnerHealthCheck>("saga-runner")
+    .AddCheck<SagaEngineHealthCheck>("saga-runner")
     .AddCheck<BackgroundLoopsHealthCheck>("loops");
 
 // One OpenAPI document per context, holding the routes tagged with its name.
@@ -132,6 +132,7 @@ try
         Orderly local host (embedded mode) listening on {string.Join(", ", addresses)}
           data:          {database.Path}
           contexts:      {string.Join(", ", ShopContexts.Containers)}
+          sagas:         {SagaEngine.Describe(app.Services)}
           consumers:     {string.Join(", ", app.Services.GetRequiredService<MessageConsumers>().Entities)}
           catalog:       {(loaded.Count > 0 ? "loaded " + string.Join(", ", loaded) : "already there")}
           health:        {url}/api/health

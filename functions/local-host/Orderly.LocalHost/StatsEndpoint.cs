@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Orderly.Hosting.Access;
 using Orderly.Embedded;
+using Orderly.Orchestrations.Durable.AzureStorage;
 using Orderly.Orchestrations.Embedded;
 
 namespace Orderly.LocalHost;
@@ -30,13 +31,30 @@ public static class StatsEndpoint
         return routes;
     }
 
-    public static IResult Get(HttpRequest request)
+    public static async Task<IResult> Get(HttpRequest request)
     {
         var services = request.HttpContext.RequestServices;
         var database = services.GetRequiredService<SqliteDatabase>();
         var counters = services.GetRequiredService<ShopCounters>();
-        var runner = services.GetRequiredService<EmbeddedSagaRunner>();
         var (commits, units) = database.CommitStats;
+        var figures = new Dictionary<string, object?>
+        {
+            ["uptimeSeconds"] = Math.Round((DateTime.UtcNow - StartedAt).TotalSeconds, 1),
+            ["commits"] = commits,
+            ["unitsOfWork"] = units,
+            ["groupCommitFactor"] = commits == 0 ? 0 : Math.Round((double)units / commits, 2),
+            ["messagesHandled"] = counters.MessagesHandled,
+        };
+        if (services.GetService<TaskHubSagaWorker>() is { } worker)
+        {
+            // The engine's own instance table; it keeps no journal count or concurrency figure of ours.
+            var (inFlight, ended) = await worker.CountAsync(request.HttpContext.RequestAborted);
+            figures["sagaEngine"] = SagaEngine.AzureStorage;
+            figures["sagasFinished"] = ended;
+            figures["sagasInFlight"] = inFlight;
+            return TypedResults.Ok(figures);
+        }
+        var runner = services.GetRequiredService<EmbeddedSagaRunner>();
         var (sagaSteps, sagasRunning, sagasFinished) = database.Read(c =>
         {
             using var cmd = c.CreateCommand();
@@ -49,17 +67,11 @@ public static class StatsEndpoint
             reader.Read();
             return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
         });
-        return TypedResults.Ok(new
-        {
-            uptimeSeconds = Math.Round((DateTime.UtcNow - StartedAt).TotalSeconds, 1),
-            commits,
-            unitsOfWork = units,
-            groupCommitFactor = commits == 0 ? 0 : Math.Round((double)units / commits, 2),
-            messagesHandled = counters.MessagesHandled,
-            sagaJournalEntries = sagaSteps,
-            sagasFinished,
-            sagasInFlight = sagasRunning,
-            sagaMaxConcurrency = runner.MaxObservedConcurrency,
-        });
+        figures["sagaEngine"] = SagaEngine.Embedded;
+        figures["sagaJournalEntries"] = sagaSteps;
+        figures["sagasFinished"] = sagasFinished;
+        figures["sagasInFlight"] = sagasRunning;
+        figures["sagaMaxConcurrency"] = runner.MaxObservedConcurrency;
+        return TypedResults.Ok(figures);
     }
 }

@@ -1,0 +1,58 @@
+using Orderly.Orchestrations.Durable.AzureStorage;
+using Orderly.Orchestrations.Embedded;
+using Orderly.Embedded;
+
+namespace Orderly.LocalHost;
+
+/// <summary>
+/// Which engine runs the checkout saga (<c>Sagas:Engine</c>): <c>Embedded</c> (the default: the SQLite runner, nothing else to
+/// start) or <c>AzureStorage</c> (the Durable Task Framework on its Azure Storage backend, as in Azure and under
+/// <c>func start</c>; on Azurite unless <c>Sagas:AzureStorage:ConnectionString</c> names an account).
+/// </summary>
+public static class SagaEngine
+{
+    public const string Section = "Sagas";
+    public const string Embedded = "Embedded";
+    public const string AzureStorage = "AzureStorage";
+
+    /// <summary>Registers the chosen engine; an unknown name stops the host at start, naming the setting.</summary>
+    public static string AddSagaEngine(this IServiceCollection services, IConfiguration configuration, SqliteDatabase database, string dataPath)
+    {
+        var engine = configuration[$"{Section}:Engine"] ?? Embedded;
+        if (string.Equals(engine, Embedded, StringComparison.OrdinalIgnoreCase))
+        {
+            services.AddEmbeddedSagaRunner(_ => database, o => configuration.GetSection(Section).Bind(o));
+            return Embedded;
+        }
+        if (string.Equals(engine, AzureStorage, StringComparison.OrdinalIgnoreCase))
+        {
+            var section = $"{Section}:{AzureStorage}";
+            var options = new AzureStorageSagaOptions { TaskHub = TaskHubOf(dataPath) };
+            configuration.GetSection(section).Bind(options);
+            services.AddAzureStorageSagaRuntime(options, section);
+            // The engine logs every queue it creates and lease it renews at Information; configuration can turn them back on.
+            if (configuration["Logging:LogLevel:DurableTask"] is null)
+                services.AddLogging(logging => logging.AddFilter("DurableTask", LogLevel.Warning));
+            return AzureStorage;
+        }
+        throw new InvalidOperationException($"{Section}:Engine '{engine}' is not an engine: use {Embedded} (the default) or {AzureStorage}.");
+    }
+
+    /// <summary>
+    /// The task hub of this data folder: named once, on the first start with this engine, and kept in the folder. A restart
+    /// resumes its sagas; a new (or deleted) data folder gets a new hub, so sagas of orders that no longer exist never resume.
+    /// </summary>
+    private static string TaskHubOf(string dataPath)
+    {
+        var file = Path.Combine(dataPath, "task-hub.txt");
+        if (File.Exists(file) && File.ReadAllText(file).Trim() is { Length: > 0 } kept) return kept;
+        var hub = "orderly" + Guid.NewGuid().ToString("N")[..10];
+        File.WriteAllText(file, hub + Environment.NewLine);
+        return hub;
+    }
+
+    /// <summary>One line for the start banner: the engine and where its state lives.</summary>
+    public static string Describe(IServiceProvider services) => services.GetService<TaskHubSagaWorker>() is { } worker
+        ? $"Durable Task on Azure Storage, task hub {worker.TaskHub} (Sagas__Engine={AzureStorage})"
+        : $"embedded runner, in the SQLite file (Sagas__Engine={Embedded})";
+}

@@ -1,0 +1,49 @@
+using DurableTask.AzureStorage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Orderly.Orchestrations.Durable.AzureStorage;
+
+namespace Orderly.Checkout.Tests;
+
+/// <summary>
+/// The Durable Task Framework's own worker on its Azure Storage backend, over Azurite (<see cref="LocalAzurite"/>): the
+/// registered sagas run through <see cref="TaskHubSagaWorker"/> exactly as in the local host with <c>Sagas__Engine=AzureStorage</c>.
+/// Each test gets its own task hub, deleted at the end.
+/// </summary>
+public sealed class AzureStorageTestRuntime : TestSagaRuntime
+{
+    private readonly AzureStorageSagaOptions _options = new()
+    {
+        TaskHub = "t" + Guid.NewGuid().ToString("N")[..16],
+        MaxQueuePollingInterval = TimeSpan.FromMilliseconds(200),
+    };
+    private TaskHubSagaWorker? _worker;
+
+    public override void AddTo(IServiceCollection services)
+    {
+        _options.ConnectionString = LocalAzurite.ConnectionStringAsync().GetAwaiter().GetResult();
+        services.AddAzureStorageSagaRuntime(_options, "Sagas:AzureStorage");
+    }
+
+    // The hosted service is started here, as the host would; the worker takes its loggers from the services under test.
+    public override async Task StartAsync(IServiceProvider services, ILoggerFactory? loggers)
+    {
+        _worker = services.GetRequiredService<TaskHubSagaWorker>();
+        await _worker.StartAsync(CancellationToken.None);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (_worker is null) return;
+        await _worker.StopAsync(CancellationToken.None);
+        await _worker.DisposeAsync();
+        // The hub's queues, tables and containers, so a shared Azurite does not fill up with test hubs.
+        await new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
+        {
+            StorageAccountClientProvider = new StorageAccountClientProvider(_options.ConnectionString),
+            TaskHubName = _options.TaskHub,
+            LoggerFactory = NullLoggerFactory.Instance,
+        }).DeleteAsync();
+    }
+}
