@@ -1,14 +1,6 @@
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
-using Orderly.Contracts;
-using Orderly.Functions.Http;
-using Orderly.Functions.Shell;
-using Orderly.Shipping;
+using Orderly.Shipping.Functions;
 
 // The shipping app: the core's handlers and endpoint over Cosmos DB and Service Bus (docs/azure-shell.md).
-var builder = FunctionsApplication.CreateBuilder(args);
-builder.ConfigureFunctionsWebApplication();
-builder.AddOrderlyFunctionApp(ShippingModule.Name, [Destinations.ShippingCommands]);
-builder.AddRouteAccess(ShippingModule.Routes.All);
-builder.Services.AddShippingContext(builder.Configuration);
-builder.Build().Run();
+FunctionsApplication.CreateBuilder(args).AddShippingApp().Build().Run();

@@ -1,6 +1,7 @@
 using Azure.Messaging.ServiceBus;
 using Microsoft.Azure.Functions.Worker;
 using Orderly.Contracts;
+using Orderly.Functions.Hosting;
 using Orderly.Functions.Shell;
 
 namespace Orderly.Shipping.Functions;

@@ -2,6 +2,7 @@ using Azure.Messaging.ServiceBus;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Orderly.Contracts;
+using Orderly.Functions.Hosting;
 using Orderly.Functions.Shell;
 using Orderly.Orchestrations.Durable;
 

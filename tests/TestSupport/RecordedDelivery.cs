@@ -1,6 +1,7 @@
 using Azure.Messaging.ServiceBus;
+using Orderly.Messaging.ServiceBus;
 
-namespace Orderly.Messaging.ServiceBus.Tests;
+namespace Orderly.TestSupport;
 
 /// <summary>A delivery that records how its lock was released, in order (what the trigger's message actions would be asked).</summary>
 internal sealed class RecordedDelivery(ServiceBusReceivedMessage message) : IServiceBusDelivery

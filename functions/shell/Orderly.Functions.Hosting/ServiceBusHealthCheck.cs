@@ -2,7 +2,7 @@ using Azure.Messaging.ServiceBus;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Orderly.Messaging.ServiceBus;
 
-namespace Orderly.Functions.Shell;
+namespace Orderly.Functions.Hosting;
 
 /// <summary>
 /// Healthy when the app can reach one entity it consumes: a peek (no lock, no settlement) with the app's own identity,

@@ -4,10 +4,13 @@ using Microsoft.Azure.Cosmos;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
 using Orderly.ConsumerPipeline;
+using Orderly.Functions.Http;
+using Orderly.Hosting.Access;
 using Orderly.Messaging;
 using Orderly.Messaging.ServiceBus;
 using Orderly.Messaging.Tracing;
@@ -15,19 +18,23 @@ using Orderly.Outbox;
 using Orderly.Storage;
 using Orderly.Storage.Cosmos;
 
-namespace Orderly.Functions.Shell;
+namespace Orderly.Functions.Hosting;
 
 /// <summary>The wiring every context Function App shares; the app adds its context module and triggers.</summary>
 public static class FunctionAppHost
 {
     /// <summary>
-    /// Registers, for the context <paramref name="contextName"/> (= its Cosmos container and DI key): the keyed
+    /// Makes the app an ASP.NET Core-integrated Functions app whose HTTP functions sit behind the access gate, each by its row of
+    /// <paramref name="routes"/>, and registers, for the context <paramref name="contextName"/> (= its Cosmos container and DI key): the keyed
     /// <see cref="IDocumentStore"/> over Cosmos DB, the consumer pipeline, the Service Bus publisher and dead-letter triage
     /// over <paramref name="consumedEntities"/>, the change-feed outbox relay, health checks (Cosmos DB, Service Bus), and OpenTelemetry to
     /// Application Insights when a connection string is set. Identity-based throughout (see docs/azure-shell.md).
     /// </summary>
-    public static FunctionsApplicationBuilder AddOrderlyFunctionApp(this FunctionsApplicationBuilder builder, string contextName, IReadOnlyList<string> consumedEntities)
+    public static FunctionsApplicationBuilder AddOrderlyFunctionApp(this FunctionsApplicationBuilder builder, string contextName,
+        IReadOnlyList<string> consumedEntities, IEnumerable<ApiRoute> routes)
     {
+        builder.ConfigureFunctionsWebApplication();
+        builder.AddRouteAccess(routes);
         var services = builder.Services;
         var cosmos = CosmosStoreOptions.FromConfiguration(builder.Configuration);
         services.AddSingleton(_ => CosmosClientFactory.Create(cosmos));

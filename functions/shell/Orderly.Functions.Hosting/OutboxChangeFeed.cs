@@ -4,7 +4,7 @@ using Orderly.Outbox;
 using Orderly.Storage;
 using Orderly.Storage.Cosmos;
 
-namespace Orderly.Functions.Shell;
+namespace Orderly.Functions.Hosting;
 
 /// <summary>A container item as the Cosmos DB change-feed trigger delivers it (<c>{ id, pk, kind, body }</c>, see CosmosDocument).</summary>
 public sealed record ChangedDocument(

@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Orderly.Storage;
 
-namespace Orderly.Functions.Shell;
+namespace Orderly.Functions.Hosting;
 
 /// <summary>Healthy when the context's container answers a point read (a missing document is a fine answer); unhealthy with the reason otherwise.</summary>
 public sealed class StoreHealthCheck(IServiceProvider services, string contextName) : IHealthCheck
