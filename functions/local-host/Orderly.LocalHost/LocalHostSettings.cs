@@ -24,6 +24,43 @@ public static class LocalHostSettings
         return Path.GetFullPath(dataPath);
     }
 
+    /// <summary>The command-line switch that empties the data folder before the host starts on it.</summary>
+    public const string ResetArgument = "--reset";
+
+    /// <summary>The addresses the host will listen on, as one line for messages.</summary>
+    public static string ListenUrls(IConfiguration configuration) =>
+        configuration["ORDERLY_URLS"] ?? configuration["urls"] ?? DefaultUrl;
+
+    /// <summary>
+    /// The first listen address another process already holds, or null. Checked before anything starts, so a busy port is one
+    /// clear line instead of a host that half started (Kestrel binds last, after the consumers and relays are running).
+    /// </summary>
+    public static string? FirstBusyAddress(IConfiguration configuration)
+    {
+        foreach (var url in Split(ListenUrls(configuration)))
+        {
+            if (!Uri.TryCreate(url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal),
+                    UriKind.Absolute, out var uri)) continue;
+            var address = uri.IsLoopback ? System.Net.IPAddress.Loopback
+                : System.Net.IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) ? ip : null;
+            if (address is null) continue; // a host name: Kestrel resolves it, and reports a failure itself
+            var listener = new System.Net.Sockets.TcpListener(address, uri.Port);
+            try
+            {
+                listener.Start();
+            }
+            catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse)
+            {
+                return url;
+            }
+            finally
+            {
+                listener.Stop();
+            }
+        }
+        return null;
+    }
+
     /// <summary>
     /// Whether <c>POST /api/dev/token</c> is served: by default only when every address the host listens on is loopback, since
     /// anyone who reaches it can mint an operator's token; <c>LocalHost__DevTokens=true</c> forces it on (with a warning at start),
@@ -31,7 +68,7 @@ public static class LocalHostSettings
     /// </summary>
     public static bool DevTokensEnabled(IConfiguration configuration, out bool forcedOffLoopback)
     {
-        var urls = Split(configuration["ORDERLY_URLS"] ?? configuration["urls"] ?? DefaultUrl);
+        var urls = Split(ListenUrls(configuration));
         var loopbackOnly = string.IsNullOrWhiteSpace(configuration["http_ports"]) && urls.All(IsLoopback);
         var setting = configuration.GetValue<bool?>("LocalHost:DevTokens");
         forcedOffLoopback = setting == true && !loopbackOnly;

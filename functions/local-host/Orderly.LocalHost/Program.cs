@@ -23,11 +23,26 @@ using Orderly.Storage;
 
 // The whole shop in one process: every context's routes and handlers, the checkout saga, and SQLite-backed stand-ins for
 // Cosmos DB (store + change feed), Service Bus (broker + dead letters) and Durable Functions (saga runner).
-var builder = WebApplication.CreateBuilder(args);
+// `--reset` starts afresh: the data folder is emptied once this host holds it.
+var reset = args.Contains(LocalHostSettings.ResetArgument);
+var builder = WebApplication.CreateBuilder(args.Where(a => a != LocalHostSettings.ResetArgument).ToArray());
 builder.AddOrderlyDefaults();
 var dataPath = LocalHostSettings.Apply(builder);
 var configuration = builder.Configuration;
-Directory.CreateDirectory(dataPath);
+DataFolder dataFolder;
+try
+{
+    dataFolder = DataFolder.Hold(dataPath, LocalHostSettings.ListenUrls(configuration), reset);
+}
+catch (StartupRefusedException refused)
+{
+    return StartupRefusal.Report(refused.Message);
+}
+if (LocalHostSettings.FirstBusyAddress(configuration) is { } busyAddress)
+{
+    dataFolder.Dispose();
+    return StartupRefusal.Report(StartupRefusal.AddressInUse(busyAddress));
+}
 
 // Tokens: the host's own dev issuer, unless Auth__MetadataAddress names a real one (Entra ID) to trust instead.
 var devTokens = DevTokenIssuer.OpenOrCreate(dataPath);
@@ -121,7 +136,14 @@ try
 {
     // Before the server answers, so the first health check already sees the catalog.
     var loaded = await SampleCatalog.LoadAsync(app.Services, CancellationToken.None);
-    await app.StartAsync();
+    try
+    {
+        await app.StartAsync();
+    }
+    catch (IOException busy) when (busy.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+    {
+        return StartupRefusal.Report(StartupRefusal.AddressInUse(LocalHostSettings.ListenUrls(configuration)));
+    }
     ParentProcessWatch.StopWithParent(configuration, app.Lifetime, app.Logger);
 
     var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
@@ -130,7 +152,7 @@ try
         app.Logger.LogWarning("LocalHost__DevTokens=true on a non-loopback address: anyone who reaches {Url}/api/dev/token can mint any role's token", url);
     Console.WriteLine($"""
         Orderly local host (embedded mode) listening on {string.Join(", ", addresses)}
-          data:          {database.Path}
+          data:          {dataFolder.Path} (kept between runs; start with --reset to begin afresh)
           contexts:      {string.Join(", ", ShopContexts.Containers)}
           sagas:         {SagaEngine.Describe(app.Services)}
           consumers:     {string.Join(", ", app.Services.GetRequiredService<MessageConsumers>().Entities)}
@@ -143,9 +165,11 @@ try
         """);
     await app.WaitForShutdownAsync();
     Console.WriteLine("Orderly local host stopped: consumers drained, sagas journaled; unfinished work resumes on the next start.");
+    return 0;
 }
 finally
 {
     await app.DisposeAsync();
     await database.DisposeAsync();
+    dataFolder.Dispose();
 }

@@ -1,0 +1,213 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Reflection;
+using System.Text;
+using Xunit.Abstractions;
+
+namespace Orderly.EndToEnd.Tests;
+
+/// <summary>
+/// What a person sees when the local host cannot start: one line saying what is wrong and which setting fixes it, exit code 1,
+/// no stack trace, and nothing touched; and that <c>--reset</c> starts afresh. These start their own hosts on their own folders.
+/// </summary>
+public sealed class StartupTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "orderly-startup-" + Guid.NewGuid().ToString("N")[..12]);
+    private readonly List<LocalHostProcess> _hosts = [];
+
+    private static bool External => !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("ORDERLY_BASE_URL"));
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync()
+    {
+        foreach (var host in _hosts) host.Dispose();
+        try { Directory.Delete(_folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        return Task.CompletedTask;
+    }
+
+    private LocalHostProcess Start(string data, int port, params string[] arguments)
+    {
+        var host = LocalHostProcess.Start(Path.Combine(_folder, data), port, arguments);
+        _hosts.Add(host);
+        return host;
+    }
+
+    [Fact]
+    public async Task A_second_host_on_a_held_data_folder_or_a_busy_port_says_so_in_one_line_and_exits_1()
+    {
+        if (External) { output.WriteLine("SKIPPED: ORDERLY_BASE_URL is set; these tests start hosts of their own."); return; }
+        var first = Start("shop", LocalHostProcess.FreePort());
+        await first.WaitUntilHealthyAsync();
+
+        var sameFolder = Start("shop", LocalHostProcess.FreePort());
+        var (folderExit, folderLines) = await sameFolder.WaitForExitAsync();
+        var busyPort = Start("other", first.Port);
+        var (portExit, portLines) = await busyPort.WaitForExitAsync();
+
+        Assert.Equal(1, folderExit);
+        var folderLine = Assert.Single(folderLines);
+        Assert.StartsWith("orderly: the data folder ", folderLine, StringComparison.Ordinal);
+        Assert.Contains($"process id {first.ProcessId}", folderLine, StringComparison.Ordinal);
+        Assert.Contains("ORDERLY_DATA_PATH", folderLine, StringComparison.Ordinal);
+        Assert.Equal(1, portExit);
+        var portLine = Assert.Single(portLines);
+        Assert.StartsWith($"orderly: cannot listen on http://127.0.0.1:{first.Port}", portLine, StringComparison.Ordinal);
+        Assert.Contains("ORDERLY_URLS", portLine, StringComparison.Ordinal);
+        // The refused hosts touched nothing: the first still answers, and the other folder holds no database.
+        Assert.Equal(HttpStatusCode.OK, (await first.Client.GetAsync("api/health")).StatusCode);
+        Assert.False(File.Exists(Path.Combine(_folder, "other", "orderly.db")));
+    }
+
+    [Fact]
+    public async Task A_data_path_that_cannot_be_a_folder_is_named_with_its_setting()
+    {
+        if (External) { output.WriteLine("SKIPPED: ORDERLY_BASE_URL is set; these tests start hosts of their own."); return; }
+        Directory.CreateDirectory(_folder);
+        await File.WriteAllTextAsync(Path.Combine(_folder, "a-file"), "not a folder");
+
+        var (exit, lines) = await Start(Path.Combine("a-file", "data"), LocalHostProcess.FreePort()).WaitForExitAsync();
+
+        Assert.Equal(1, exit);
+        var line = Assert.Single(lines);
+        Assert.StartsWith("orderly: cannot create the data folder ", line, StringComparison.Ordinal);
+        Assert.Contains("ORDERLY_DATA_PATH", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Reset_starts_the_shop_afresh_on_the_same_folder()
+    {
+        if (External) { output.WriteLine("SKIPPED: ORDERLY_BASE_URL is set; these tests start hosts of their own."); return; }
+        var sku = ShopApi.NewSku("reset");
+        var first = Start("shop", LocalHostProcess.FreePort());
+        await first.WaitUntilHealthyAsync();
+        var admin = await first.SignedInAsync("admin-1", "shop-admin");
+        using (var put = await admin.PutAsJsonAsync($"api/inventory/products/{sku}", new { name = "Kept until reset", unitPrice = 1.5m, currency = "EUR" }))
+            Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        first.Dispose();
+
+        var again = Start("shop", LocalHostProcess.FreePort());
+        await again.WaitUntilHealthyAsync();
+        Assert.Equal(HttpStatusCode.OK, (await again.Client.GetAsync($"api/inventory/products/{sku}")).StatusCode);
+        again.Dispose();
+
+        var reset = Start("shop", LocalHostProcess.FreePort(), "--reset");
+        await reset.WaitUntilHealthyAsync();
+        Assert.Equal(HttpStatusCode.NotFound, (await reset.Client.GetAsync($"api/inventory/products/{sku}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await reset.Client.GetAsync("api/inventory/products/tshirt-blue")).StatusCode);
+    }
+}
+
+/// <summary>One local host process on a given folder and port, for tests that start, refuse or reset hosts of their own.</summary>
+internal sealed class LocalHostProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly List<string> _lines = [];
+
+    private LocalHostProcess(Process process, int port)
+    {
+        _process = process;
+        Port = port;
+        Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(10) };
+    }
+
+    public int Port { get; }
+
+    public int ProcessId => _process.Id;
+
+    public HttpClient Client { get; }
+
+    public static LocalHostProcess Start(string dataPath, int port, params string[] arguments)
+    {
+        var dll = typeof(LocalHostProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "LocalHostDll").Value!;
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
+        start.ArgumentList.Add(dll);
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        start.Environment["ORDERLY_URLS"] = $"http://127.0.0.1:{port}";
+        start.Environment["ORDERLY_DATA_PATH"] = dataPath;
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["LocalHost__StopWithParentProcessId"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var process = new Process { StartInfo = start };
+        var host = new LocalHostProcess(process, port);
+        process.OutputDataReceived += (_, e) => host.Add(e.Data);
+        process.ErrorDataReceived += (_, e) => host.Add(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return host;
+    }
+
+    private void Add(string? line)
+    {
+        if (line is null) return;
+        lock (_lines) _lines.Add(line);
+    }
+
+    /// <summary>What the process printed, every line, once it has exited (or been killed after a minute).</summary>
+    public async Task<(int ExitCode, IReadOnlyList<string> Lines)> WaitForExitAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await _process.WaitForExitAsync(timeout.Token);
+        _process.WaitForExit(); // drains the redirected output
+        lock (_lines) return (_process.ExitCode, _lines.Where(l => l.Length > 0).ToList());
+    }
+
+    public async Task WaitUntilHealthyAsync()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited) break;
+            try
+            {
+                using var response = await Client.GetAsync("api/health");
+                if (response.StatusCode == HttpStatusCode.OK) return;
+            }
+            catch (HttpRequestException) { }
+            await Task.Delay(100);
+        }
+        string printed;
+        lock (_lines) printed = string.Join('\n', _lines.TakeLast(40));
+        throw new TimeoutException($"The local host on port {Port} did not become healthy:\n{printed}");
+    }
+
+    public async Task<HttpClient> SignedInAsync(string subject, params string[] roles)
+    {
+        using var response = await Client.PostAsJsonAsync("api/dev/token", new { subject, roles });
+        var token = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("accessToken").GetString();
+        var client = new HttpClient { BaseAddress = Client.BaseAddress, Timeout = Client.Timeout };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(10_000);
+            }
+        }
+        catch (InvalidOperationException) { }
+        _process.Dispose();
+        Client.Dispose();
+    }
+}
