@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
+using Orderly.Hosting.Logging;
 
 namespace Orderly.Hosting;
 
@@ -20,7 +21,7 @@ public static class OrderlyDefaults
 
     /// <summary>
     /// Adds environment configuration (last, so it wins over any file), trace-aware logging (<c>Logging:Format=json</c> for
-    /// JSON lines, single-line text with scopes otherwise), problem details and health checks.
+    /// JSON lines, one compact text line per event otherwise: <see cref="CompactLogFormatter"/>), problem details and health checks.
     /// </summary>
     public static TBuilder AddOrderlyDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -33,7 +34,7 @@ public static class OrderlyDefaults
         // A line per request from the framework drowns the shop's own lines; configuration can turn them back on.
         if (builder.Configuration["Logging:LogLevel:Microsoft.AspNetCore"] is null)
             builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        if (string.Equals(builder.Configuration["Logging:Format"], "json", StringComparison.OrdinalIgnoreCase))
+        if (WritesJsonLogs(builder.Configuration))
         {
             builder.Logging.AddJsonConsole(o =>
             {
@@ -44,13 +45,8 @@ public static class OrderlyDefaults
         }
         else
         {
-            builder.Logging.AddSimpleConsole(o =>
-            {
-                o.IncludeScopes = true;
-                o.SingleLine = true;
-                o.TimestampFormat = "HH:mm:ss.fff ";
-                o.UseUtcTimestamp = true;
-            });
+            builder.Logging.AddConsole(o => o.FormatterName = CompactLogFormatter.Name)
+                .AddConsoleFormatter<CompactLogFormatter, ConsoleFormatterOptions>();
         }
 
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
@@ -63,6 +59,13 @@ public static class OrderlyDefaults
         ActivityListening.Ensure();
         return builder;
     }
+
+    /// <summary>
+    /// Whether the logs are JSON lines (<c>Logging:Format=json</c>): then standard output holds nothing else, and whatever a host
+    /// prints for people (a banner) goes to standard error.
+    /// </summary>
+    public static bool WritesJsonLogs(IConfiguration configuration) =>
+        string.Equals(configuration["Logging:Format"], "json", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// The HTTP pipeline every host shares: unhandled errors become 500 problem+json (logged with the trace id), unknown routes

@@ -28,9 +28,11 @@ public sealed class StartupTests(ITestOutputHelper output) : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    private LocalHostProcess Start(string data, int port, params string[] arguments)
+    private LocalHostProcess Start(string data, int port, params string[] arguments) => Start(data, port, new Dictionary<string, string>(), arguments);
+
+    private LocalHostProcess Start(string data, int port, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
-        var host = LocalHostProcess.Start(Path.Combine(_folder, data), port, arguments);
+        var host = LocalHostProcess.Start(Path.Combine(_folder, data), port, environment, arguments);
         _hosts.Add(host);
         return host;
     }
@@ -77,6 +79,24 @@ public sealed class StartupTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_json_logs_standard_output_holds_only_json_lines_and_the_banner_goes_to_standard_error()
+    {
+        if (External) { output.WriteLine("SKIPPED: ORDERLY_BASE_URL is set; these tests start hosts of their own."); return; }
+        var host = Start("json", LocalHostProcess.FreePort(), new Dictionary<string, string>
+        {
+            ["Logging__Format"] = "json",
+            ["Logging__LogLevel__Default"] = "Information",
+        });
+        await host.WaitUntilHealthyAsync();
+        using (await host.Client.GetAsync("api/orders/none")) { } // a 401, and log lines around it
+        host.Dispose();
+
+        Assert.NotEmpty(host.StandardOutput);
+        Assert.All(host.StandardOutput, line => System.Text.Json.JsonDocument.Parse(line).Dispose());
+        Assert.Contains(host.StandardError, line => line.StartsWith("Orderly local host (embedded mode) listening on", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Reset_starts_the_shop_afresh_on_the_same_folder()
     {
         if (External) { output.WriteLine("SKIPPED: ORDERLY_BASE_URL is set; these tests start hosts of their own."); return; }
@@ -105,6 +125,8 @@ internal sealed class LocalHostProcess : IDisposable
 {
     private readonly Process _process;
     private readonly List<string> _lines = [];
+    private readonly List<string> _standardOutput = [];
+    private readonly List<string> _standardError = [];
 
     private LocalHostProcess(Process process, int port)
     {
@@ -119,7 +141,13 @@ internal sealed class LocalHostProcess : IDisposable
 
     public HttpClient Client { get; }
 
-    public static LocalHostProcess Start(string dataPath, int port, params string[] arguments)
+    /// <summary>The non-empty lines the process wrote to standard output, so far.</summary>
+    public IReadOnlyList<string> StandardOutput { get { lock (_lines) return [.. _standardOutput]; } }
+
+    /// <summary>The non-empty lines the process wrote to standard error, so far.</summary>
+    public IReadOnlyList<string> StandardError { get { lock (_lines) return [.. _standardError]; } }
+
+    public static LocalHostProcess Start(string dataPath, int port, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var dll = typeof(LocalHostProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "LocalHostDll").Value!;
         var start = new ProcessStartInfo("dotnet")
@@ -136,20 +164,25 @@ internal sealed class LocalHostProcess : IDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["LocalHost__StopWithParentProcessId"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         var process = new Process { StartInfo = start };
         var host = new LocalHostProcess(process, port);
-        process.OutputDataReceived += (_, e) => host.Add(e.Data);
-        process.ErrorDataReceived += (_, e) => host.Add(e.Data);
+        process.OutputDataReceived += (_, e) => host.Add(e.Data, host._standardOutput);
+        process.ErrorDataReceived += (_, e) => host.Add(e.Data, host._standardError);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return host;
     }
 
-    private void Add(string? line)
+    private void Add(string? line, List<string> stream)
     {
         if (line is null) return;
-        lock (_lines) _lines.Add(line);
+        lock (_lines)
+        {
+            _lines.Add(line);
+            if (line.Length > 0) stream.Add(line);
+        }
     }
 
     /// <summary>What the process printed, every line, once it has exited (or been killed after a minute).</summary>

@@ -150,7 +150,9 @@ try
     var url = addresses.FirstOrDefault() ?? LocalHostSettings.DefaultUrl;
     if (devTokensOffLoopback)
         app.Logger.LogWarning("LocalHost__DevTokens=true on a non-loopback address: anyone who reaches {Url}/api/dev/token can mint any role's token", url);
-    Console.WriteLine($"""
+    // For people: on standard output, unless the logs are JSON lines there (then standard output stays pure JSON).
+    var say = OrderlyDefaults.WritesJsonLogs(configuration) ? Console.Error : Console.Out;
+    say.WriteLine($"""
         Orderly local host (embedded mode) listening on {string.Join(", ", addresses)}
           data:          {dataFolder.Path} (kept between runs; start with --reset to begin afresh)
           contexts:      {string.Join(", ", ShopContexts.Containers)}
@@ -164,7 +166,7 @@ try
         Press Ctrl+C to stop (in-flight work finishes; anything unfinished resumes on the next start).
         """);
     await app.WaitForShutdownAsync();
-    Console.WriteLine("Orderly local host stopped: consumers drained, sagas journaled; unfinished work resumes on the next start.");
+    say.WriteLine("Orderly local host stopped: consumers drained, sagas journaled; unfinished work resumes on the next start.");
     return 0;
 }
 finally
