@@ -23,7 +23,7 @@ public sealed class CustomerOrderSummaryTests
         Assert.Equal(OrderStatus.Confirmed, s.Status);
         Assert.Equal(new Money(12m, "EUR"), s.Total);
         Assert.Equal(T0, s.PlacedAt);
-        Assert.Equal(2, s.ItemCount);
+        Assert.Equal(3, s.ItemCount); // units, as the notification counts them: 1 of A and 2 of B
         Assert.Equal(T0.AddMinutes(1), s.UpdatedAt);
     }
 

@@ -33,8 +33,11 @@ public sealed record CustomerOrderSummary(
     /// <summary>Applies OrderPlaced to the summary (or starts it).</summary>
     public static CustomerOrderSummary Apply(CustomerOrderSummary? current, OrderPlaced e) =>
         current is null
-            ? new(e.OrderId, e.CustomerId, OrderStatus.Pending, null, null, e.Items.Count, e.PlacedAt, e.PlacedAt)
-            : current with { PlacedAt = e.PlacedAt, ItemCount = e.Items.Count, UpdatedAt = Max(current.UpdatedAt, e.PlacedAt) };
+            ? new(e.OrderId, e.CustomerId, OrderStatus.Pending, null, null, UnitsOf(e), e.PlacedAt, e.PlacedAt)
+            : current with { PlacedAt = e.PlacedAt, ItemCount = UnitsOf(e), UpdatedAt = Max(current.UpdatedAt, e.PlacedAt) };
+
+    // An item is one unit, as the customer's notification counts it (3 mugs are 3 items, on one line).
+    private static int UnitsOf(OrderPlaced e) => e.Items.Sum(l => l.Quantity);
 
     /// <summary>Applies OrderConfirmed (never undone by a late OrderPlaced).</summary>
     public static CustomerOrderSummary Apply(CustomerOrderSummary? current, OrderConfirmed e) =>

@@ -27,6 +27,7 @@ public sealed record OrderView(
 }
 
 /// <summary>One line of <c>GET /api/customers/{customerId}/orders</c> (the read model; eventually consistent with the orders).</summary>
+/// <param name="ItemCount">Units ordered (the sum of the lines' quantities), as the customer's notifications count items.</param>
 public sealed record CustomerOrderView(
     string OrderId,
     OrderStatus Status,
