@@ -4,6 +4,24 @@ namespace Orderly.EndToEnd.Tests;
 public sealed class CheckoutTests : ShopTest
 {
     [Fact]
+    public async Task The_checkout_status_is_written_like_every_other_answer_with_no_escaped_characters()
+    {
+        var sku = ShopApi.NewSku("json");
+        await Shop.CreateProductAsync(sku, 3m, stock: 2);
+        var orderId = await Shop.PlaceOrderAsync(ShopApi.Order(ShopApi.NewCustomer(), [(sku, 1)]));
+        await Shop.WaitForSagaEndAsync(orderId);
+
+        var client = await Shop.OperatorAsync();
+        var checkout = await client.GetStringAsync($"api/checkout/{orderId}");
+        var order = await client.GetStringAsync($"api/orders/{orderId}");
+
+        // Times carry an offset ("+00:00"): written as "\u002B00:00" by one endpoint and "+00:00" by another, they would not compare.
+        Assert.DoesNotContain("\\u00", checkout, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u00", order, StringComparison.Ordinal);
+        Assert.Contains("+00:00", checkout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_paid_order_is_confirmed_charged_shipped_and_taken_from_stock()
     {
         var shirt = ShopApi.NewSku("shirt");
