@@ -5,13 +5,13 @@
 import http from 'node:http';
 
 const routes = [
-  ['/api/orders', 7071], ['/api/customers/', 7071],
-  ['/api/inventory/', 7072],
-  ['/api/payments', 7073],
-  ['/api/shipments', 7074],
-  ['/api/notifications', 7075],
-  ['/api/checkout/', 7076],
-  ['/api/health', 7071],
+  ['/api/orders', 7081], ['/api/customers/', 7081],
+  ['/api/inventory/', 7082],
+  ['/api/payments', 7083],
+  ['/api/shipments', 7084],
+  ['/api/notifications', 7085],
+  ['/api/checkout/', 7086],
+  ['/api/health', 7081],
 ];
 const port = Number(process.env.ORDERLY_GATEWAY_PORT ?? 7070);
 

@@ -56,4 +56,25 @@ public sealed class RouteTests
             Assert.Equal(port, target.Port);
         }
     }
+
+    [Fact]
+    public void Emulator_mode_ports_are_distinct_and_never_the_local_host_s()
+    {
+        // A newcomer runs the local host (7071 unless ORDERLY_URLS says otherwise) and, later, the apps under `func start`
+        // behind the gateway, with a local host beside them as their token issuer (docs/azure-shell.md, "Emulator mode").
+        var localHost = new Uri(Regex.Match(Repository.Read("functions/local-host/Orderly.LocalHost/LocalHostSettings.cs"),
+            @"DefaultUrl = ""(?<url>[^""]+)""").Groups["url"].Value).Port;
+        var apps = PublicApi.Keys.Select(context =>
+        {
+            using var settings = JsonDocument.Parse(Repository.Read($"{AppFolder(context)}/local.settings.sample.json"));
+            return (Port: settings.RootElement.GetProperty("Host").GetProperty("LocalHttpPort").GetInt32(),
+                Issuer: new Uri(settings.RootElement.GetProperty("Values").GetProperty("Auth__MetadataAddress").GetString()!).Port);
+        }).ToList();
+        var gateway = int.Parse(Regex.Match(Repository.Read("infra/emulators/gateway.mjs"), @"ORDERLY_GATEWAY_PORT \?\? (?<port>\d+)").Groups["port"].Value,
+            System.Globalization.CultureInfo.InvariantCulture);
+        var issuer = Assert.Single(apps.Select(a => a.Issuer).Distinct());
+
+        int[] all = [.. apps.Select(a => a.Port), gateway, issuer, localHost];
+        Assert.Equal(all.Length, all.Distinct().Count());
+    }
 }
