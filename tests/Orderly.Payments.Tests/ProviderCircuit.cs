@@ -131,15 +131,21 @@ public sealed class ProviderCircuit
     }
 
     [Fact]
-    public async Task A_failed_trial_opens_the_circuit_for_another_break_even_when_it_is_a_retried_payment()
+    public async Task A_payment_that_failed_lately_is_never_the_trial_and_a_fresh_trial_that_fails_opens_another_break()
     {
         var circuit = Circuit();
         await OpenAsync(circuit);
         _clock.Advance(Break);
 
-        // down-0 failed before: its retry is the trial, and a trial's failure always counts (it is what decides).
-        await Assert.ThrowsAsync<PaymentProviderUnavailableException>(() => AuthorizeAsync(circuit, "down-0"));
+        // down-0 failed before: its retry fails fast and leaves the trial to a payment that has not failed.
+        var waiting = await Assert.ThrowsAsync<PaymentProviderCircuitOpenException>(() => AuthorizeAsync(circuit, "down-0"));
+        Assert.Equal(4, _provider.Calls);
+        Assert.Equal(ProviderCircuitState.Open, circuit.Snapshot().State);
+        Assert.Equal(_clock.GetUtcNow() + ProviderTimeout, waiting.RetryAt);
 
+        await Assert.ThrowsAsync<PaymentProviderUnavailableException>(() => AuthorizeAsync(circuit, "o-fresh"));
+
+        Assert.Equal(5, _provider.Calls);
         Assert.Equal(ProviderCircuitState.Open, circuit.Snapshot().State);
         _clock.Advance(Break - TimeSpan.FromSeconds(1));
         await Assert.ThrowsAsync<PaymentProviderCircuitOpenException>(() => AuthorizeAsync(circuit, "o9"));

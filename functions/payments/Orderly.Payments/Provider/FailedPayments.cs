@@ -1,7 +1,7 @@
 namespace Orderly.Payments.Provider;
 
 /// <summary>
-/// Which payments failed at the provider within the breaker's sampling window, so that each one's failure counts once: the
+/// Which payments failed at the provider lately (within the breaker's sampling window and break), so that each one's failure counts once: the
 /// redeliveries of one payment whose token hangs are that customer's trouble, not evidence that the provider is down. Keyed by
 /// the payment (the order id for an authorization, the provider reference for a capture or void). Bounded: entries leave when
 /// their window ends, and past <see cref="Capacity"/> keys (keys follow callers' orders) the memory starts over, which at worst

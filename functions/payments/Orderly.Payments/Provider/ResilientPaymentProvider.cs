@@ -18,8 +18,9 @@ namespace Orderly.Payments.Provider;
 /// (<see cref="FailedPayments"/>) is, while the circuit is closed, retried around the breaker (time limit and retry only), so
 /// neither its failures nor its eventual answer are counted again: one customer's hanging token, redelivered again and again,
 /// never opens the circuit for the others. Polly 8.9.1 counts an outcome its ShouldHandle declines as a success, so a filter
-/// there could not leave a retry out; hence the two pipelines. While the circuit is not closed every call goes through the
-/// breaker: it fails fast, or it is the trial, whose outcome always counts. Declines are answers. One circuit per process.
+/// there could not leave a retry out; hence the two pipelines. While the circuit is open or half-open such a payment fails fast
+/// too and is never the trial: a payment that has not failed lately tests the provider, so one bad token cannot keep the circuit
+/// open by failing every trial. Declines are answers. One circuit per process.
 /// </summary>
 public sealed class ResilientPaymentProvider : IPaymentProvider
 {
@@ -47,7 +48,9 @@ public sealed class ResilientPaymentProvider : IPaymentProvider
         _logger = logger;
         Options = options;
         var circuit = options.CircuitBreaker;
-        _failed = new FailedPayments(circuit.SamplingDuration, time);
+        // Remembered through the window that may open the circuit and the break after it, so a payment that helped open it
+        // is still known when the trial is chosen.
+        _failed = new FailedPayments(circuit.SamplingDuration + circuit.BreakDuration, time);
         _break = circuit.BreakDuration;
         var builder = new ResiliencePipelineBuilder { TimeProvider = time };
         var around = new ResiliencePipelineBuilder { TimeProvider = time };
@@ -120,7 +123,10 @@ public sealed class ResilientPaymentProvider : IPaymentProvider
     private async Task<T> CallAsync<T>(string payment, string act, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
         var key = act + ":" + payment;
-        var retry = _failed.HasFailed(key) && _state.CircuitState == CircuitState.Closed;
+        var retry = _failed.HasFailed(key);
+        if (retry && State() is not ProviderCircuitState.Closed and var now)
+            throw new PaymentProviderCircuitOpenException($"The payment provider was not asked to {act}: the circuit is {Describe(now)}, and this payment " +
+                "failed lately, so a payment that has not tests the provider.", RetryAt(now), _time.GetUtcNow());
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         try
         {
@@ -129,11 +135,10 @@ public sealed class ResilientPaymentProvider : IPaymentProvider
         catch (BrokenCircuitException)
         {
             var state = State();
-            var now = _time.GetUtcNow();
             throw new PaymentProviderCircuitOpenException(state == ProviderCircuitState.HalfOpen
                 ? $"The payment provider was not asked to {act}: the circuit is half-open and its one trial call is still running."
                 : $"The payment provider was not asked to {act}: too many distinct payments failed lately; it lets a trial call through at {RetryAt(state):O}.",
-                RetryAt(state), now);
+                RetryAt(state), _time.GetUtcNow());
         }
         catch (TimeoutRejectedException)
         {
@@ -153,6 +158,8 @@ public sealed class ResilientPaymentProvider : IPaymentProvider
             ResilienceContextPool.Shared.Return(context);
         }
     }
+
+    private static string Describe(ProviderCircuitState state) => state == ProviderCircuitState.HalfOpen ? "half-open" : "open";
 
     private ProviderCircuitState State() => _state.CircuitState switch
     {
