@@ -20,7 +20,8 @@ namespace Orderly.Payments.Provider;
 /// never opens the circuit for the others. Polly 8.9.1 counts an outcome its ShouldHandle declines as a success, so a filter
 /// there could not leave a retry out; hence the two pipelines. While the circuit is open or half-open such a payment fails fast
 /// too and is never the trial: a payment that has not failed lately tests the provider, so one bad token cannot keep the circuit
-/// open by failing every trial. Declines are answers. One circuit per process.
+/// open by failing every trial. Declines are answers. A caller's own cancellation (shutdown) is not remembered as a failure
+/// (Polly counts it as an answer). One circuit per process.
 /// </summary>
 public sealed class ResilientPaymentProvider : IPaymentProvider
 {
@@ -55,31 +56,31 @@ public sealed class ResilientPaymentProvider : IPaymentProvider
         var builder = new ResiliencePipelineBuilder { TimeProvider = time };
         var around = new ResiliencePipelineBuilder { TimeProvider = time };
         builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions
+        {
+            FailureRatio = circuit.FailureRatio,
+            MinimumThroughput = circuit.MinimumThroughput,
+            SamplingDuration = circuit.SamplingDuration,
+            BreakDuration = circuit.BreakDuration,
+            StateProvider = _state,
+            // Any failure but our caller giving up (shutting down), which says nothing about the provider.
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } failure
+                && !(failure is OperationCanceledException && args.Context.CancellationToken.IsCancellationRequested)),
+            OnOpened = args =>
             {
-                FailureRatio = circuit.FailureRatio,
-                MinimumThroughput = circuit.MinimumThroughput,
-                SamplingDuration = circuit.SamplingDuration,
-                BreakDuration = circuit.BreakDuration,
-                StateProvider = _state,
-                // Any failure but our caller giving up (shutting down), which says nothing about the provider.
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } failure
-                    && !(failure is OperationCanceledException && args.Context.CancellationToken.IsCancellationRequested)),
-                OnOpened = args =>
+                lock (_lock)
                 {
-                    lock (_lock)
-                    {
-                        _openedAt = _time.GetUtcNow();
-                        _break = args.BreakDuration;
-                    }
-                    return Record(args.Context, new CircuitChange(ProviderCircuitState.Open, args.Outcome.Exception));
-                },
-                OnHalfOpened = args => Record(args.Context, new CircuitChange(ProviderCircuitState.HalfOpen, null)),
-                OnClosed = args =>
-                {
-                    lock (_lock) _openedAt = null;
-                    return Record(args.Context, new CircuitChange(ProviderCircuitState.Closed, null));
-                },
-            });
+                    _openedAt = _time.GetUtcNow();
+                    _break = args.BreakDuration;
+                }
+                return Record(args.Context, new CircuitChange(ProviderCircuitState.Open, args.Outcome.Exception));
+            },
+            OnHalfOpened = args => Record(args.Context, new CircuitChange(ProviderCircuitState.HalfOpen, null)),
+            OnClosed = args =>
+            {
+                lock (_lock) _openedAt = null;
+                return Record(args.Context, new CircuitChange(ProviderCircuitState.Closed, null));
+            },
+        });
         foreach (var pipeline in new[] { builder, around })
         {
             if (options.ProviderRetries > 0)
@@ -124,9 +125,9 @@ public sealed class ResilientPaymentProvider : IPaymentProvider
     {
         var key = act + ":" + payment;
         var retry = _failed.HasFailed(key);
-        if (retry && State() is not ProviderCircuitState.Closed and var now)
-            throw new PaymentProviderCircuitOpenException($"The payment provider was not asked to {act}: the circuit is {Describe(now)}, and this payment " +
-                "failed lately, so a payment that has not tests the provider.", RetryAt(now), _time.GetUtcNow());
+        if (retry && State() is not ProviderCircuitState.Closed and var circuitState)
+            throw new PaymentProviderCircuitOpenException($"The payment provider was not asked to {act}: the circuit is {Describe(circuitState)} and this " +
+                "payment failed lately; a payment that has not is left to test the provider.", RetryAt(circuitState), _time.GetUtcNow());
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         try
         {
