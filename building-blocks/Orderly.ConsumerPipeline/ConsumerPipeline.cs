@@ -5,6 +5,7 @@ using Orderly.Contracts;
 using Orderly.Messaging;
 using Orderly.Messaging.Tracing;
 using Orderly.Outbox;
+using Orderly.Resilience;
 using Orderly.Storage;
 
 namespace Orderly.ConsumerPipeline;
@@ -12,7 +13,8 @@ namespace Orderly.ConsumerPipeline;
 /// <summary>
 /// Runs one received message through its handler and settles it: parse → trace → inbox check → handle → one atomic batch
 /// (handler writes + outbox records + inbox record) → complete. Malformed messages are dead-lettered at once, permanent
-/// failures too, transient ones retried with backoff until <see cref="ConsumerPipelineOptions.MaxDeliveryCount"/>.
+/// failures too, transient ones retried with backoff until <see cref="ConsumerPipelineOptions.MaxDeliveryCount"/> (or deferred
+/// to the time their failure names, without spending an attempt).
 /// The settlement is the outcome: handler exceptions never escape.
 /// </summary>
 public sealed class ConsumerPipeline
@@ -169,8 +171,26 @@ public sealed class ConsumerPipeline
         }
     }
 
+    /// <summary>
+    /// The one retry rule. A failure that says when to come back (<see cref="IRetryAfterHint"/>: an open circuit, a throttled
+    /// store) is deferred: rescheduled for its hint, spread by the first backoff step, without spending a delivery attempt, up to
+    /// <see cref="ConsumerPipelineOptions.MaxDeferrals"/> times. Any other failure, or a hint past that bound, spends an attempt:
+    /// retried with exponential backoff (never sooner than its hint) until <see cref="ConsumerPipelineOptions.MaxDeliveryCount"/>,
+    /// then dead-lettered.
+    /// </summary>
     private async Task RetryOrGiveUpAsync(IMessageSettlement settlement, ReceivedMessage message, Envelope envelope, Exception error, CancellationToken ct)
     {
+        var hint = (error as IRetryAfterHint)?.RetryAfter;
+        if (hint is { } wait && message.Deferrals < _options.MaxDeferrals)
+        {
+            var until = (wait > TimeSpan.Zero ? wait : TimeSpan.Zero) + _options.Backoff(1);
+            _logger.LogInformation(ConsumerPipelineLog.RetryDeferred, error,
+                "{MessageType} {MessageId} deferred for {DelayMs} ms as its failure asked ({Error}); attempt {Attempt} not spent (deferral {Deferral} of {MaxDeferrals})",
+                envelope.Type, envelope.Id, (int)until.TotalMilliseconds, error.Message, message.Attempt, message.Deferrals + 1, _options.MaxDeferrals);
+            await SettleAsync(() => settlement.RetryLaterAsync(until, spendsAttempt: false, ct), "defer").ConfigureAwait(false);
+            return;
+        }
+
         var attempt = message.Attempt;
         if (attempt >= _options.MaxDeliveryCount)
         {
@@ -180,10 +200,10 @@ public sealed class ConsumerPipeline
         }
 
         var delay = _options.Backoff(attempt);
-        if (error is StoreThrottledException { RetryAfter: { } retryAfter } && retryAfter > delay) delay = retryAfter;
+        if (hint is { } retryAfter && retryAfter > delay) delay = retryAfter;
         _logger.LogWarning(ConsumerPipelineLog.RetryScheduled, error, "Attempt {Attempt} of {MessageType} {MessageId} failed; retrying in {DelayMs} ms",
             attempt, envelope.Type, envelope.Id, (int)delay.TotalMilliseconds);
-        await SettleAsync(() => settlement.RetryLaterAsync(delay, ct), "retry").ConfigureAwait(false);
+        await SettleAsync(() => settlement.RetryLaterAsync(delay, spendsAttempt: true, ct), "retry").ConfigureAwait(false);
     }
 
     private async Task DeadLetterAsync(IMessageSettlement settlement, string entity, string messageId, string reason, string description, CancellationToken ct)

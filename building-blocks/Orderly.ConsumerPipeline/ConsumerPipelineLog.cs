@@ -12,4 +12,5 @@ public static class ConsumerPipelineLog
     public static readonly EventId RetryScheduled = new(2005, "RetryScheduled");
     public static readonly EventId SettlementFailed = new(2006, "SettlementFailed");
     public static readonly EventId RaceLost = new(2007, "RaceLost");
+    public static readonly EventId RetryDeferred = new(2008, "RetryDeferred");
 }

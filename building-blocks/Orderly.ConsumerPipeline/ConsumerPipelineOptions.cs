@@ -11,6 +11,14 @@ public sealed class ConsumerPipelineOptions
     /// <summary>Attempts before a transiently failing message is dead-lettered (keep it at or below the entity's own max delivery count).</summary>
     public int MaxDeliveryCount { get; set; } = 10;
 
+    /// <summary>
+    /// Times a message may be deferred: rescheduled for when its failure said to come back (<see cref="Orderly.Resilience.IRetryAfterHint"/>:
+    /// an open circuit, a throttled store) without spending a delivery attempt. Past that, such a failure spends attempts like any
+    /// other, so a dependency that never recovers still ends in the dead-letter queue. 30 deferrals behind a 30 s circuit break
+    /// are at least 15 minutes.
+    /// </summary>
+    public int MaxDeferrals { get; set; } = 30;
+
     /// <summary>The delay before the second attempt; it doubles with each attempt after that.</summary>
     public TimeSpan BaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
@@ -34,13 +42,14 @@ public sealed class ConsumerPipelineOptions
     public TimeSpan Backoff(int attempt)
         => new Orderly.Resilience.Backoff(BaseDelay, MaxDelay).After(attempt);
 
-    /// <summary>Overrides the defaults with whatever <paramref name="section"/> sets (<c>MaxDeliveryCount</c>, <c>BaseDelay</c>, <c>MaxDelay</c> as <c>hh:mm:ss.fff</c>, <c>InboxTimeToLive</c>).</summary>
+    /// <summary>Overrides the defaults with whatever <paramref name="section"/> sets (<c>MaxDeliveryCount</c>, <c>MaxDeferrals</c>, <c>BaseDelay</c>, <c>MaxDelay</c> as <c>hh:mm:ss.fff</c>, <c>InboxTimeToLive</c>).</summary>
     public void ReadFrom(IConfiguration section)
     {
         if (int.TryParse(section[nameof(MaxDeliveryCount)], out var max)) MaxDeliveryCount = max;
         if (TimeSpan.TryParse(section[nameof(BaseDelay)], System.Globalization.CultureInfo.InvariantCulture, out var b)) BaseDelay = b;
         if (TimeSpan.TryParse(section[nameof(MaxDelay)], System.Globalization.CultureInfo.InvariantCulture, out var m)) MaxDelay = m;
         if (int.TryParse(section[nameof(MaxRaceRetries)], out var races)) MaxRaceRetries = Math.Max(0, races);
+        if (int.TryParse(section[nameof(MaxDeferrals)], out var deferrals)) MaxDeferrals = Math.Max(0, deferrals);
         if (TimeSpan.TryParse(section[nameof(InboxTimeToLive)], System.Globalization.CultureInfo.InvariantCulture, out var t)) InboxTimeToLive = t;
         if (MaxDeliveryCount < 1) throw new InvalidOperationException($"{Section}:{nameof(MaxDeliveryCount)} must be at least 1.");
     }

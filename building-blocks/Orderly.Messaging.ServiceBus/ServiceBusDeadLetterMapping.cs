@@ -19,12 +19,13 @@ public static class ServiceBusDeadLetterMapping
 
     /// <summary>
     /// Properties a resend must not carry: the broker's dead-letter reason and description (the SDK's copy constructor drops
-    /// these two itself; a resend built from a note must too), the copies the settlement stamps, and the backoff attempt count.
+    /// these two itself; a resend built from a note must too), the copies the settlement stamps, and the backoff attempt and deferral counts.
     /// </summary>
     private static readonly string[] DeadLetterOnlyProperties =
     [
         BrokerReasonProperty, BrokerDescriptionProperty,
         ServiceBusSettlement.ReasonProperty, ServiceBusSettlement.DescriptionProperty, ReceivedMessage.PriorAttemptsProperty,
+        ReceivedMessage.DeferralsProperty,
     ];
 
     /// <summary>A pending dead letter as triage shows it; the broker's reason first, the one the settlement stamped second (#2840).</summary>

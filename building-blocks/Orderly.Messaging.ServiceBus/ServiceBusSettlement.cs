@@ -25,17 +25,18 @@ public sealed class ServiceBusSettlement(
 
     public Task CompleteAsync(CancellationToken cancellationToken = default) => delivery.CompleteAsync(cancellationToken);
 
-    public async Task RetryLaterAsync(TimeSpan delay, CancellationToken cancellationToken = default)
+    public async Task RetryLaterAsync(TimeSpan delay, bool spendsAttempt, CancellationToken cancellationToken = default)
     {
         switch (ServiceBusEntity.PlanRetry(entity, delay, _time.GetUtcNow()))
         {
             case RetryPlan.HoldThenAbandon hold:
+                // Service Bus counts this delivery whatever we say: on a subscription a deferral spends an attempt (documented).
                 if (hold.Hold > TimeSpan.Zero) await Task.Delay(hold.Hold, _time, cancellationToken).ConfigureAwait(false);
                 await delivery.AbandonAsync(cancellationToken).ConfigureAwait(false);
                 break;
 
             case RetryPlan.ScheduleCopy plan:
-                var copy = RetryCopy(delivery.Message, entity, plan.EnqueueAt);
+                var copy = RetryCopy(delivery.Message, entity, plan.EnqueueAt, spendsAttempt);
                 await senders.For(plan.Queue).SendMessageAsync(copy, cancellationToken).ConfigureAwait(false);
                 // If completing fails after the copy was sent, the original comes back too: the pipeline's inbox makes it one effect.
                 await delivery.CompleteAsync(cancellationToken).ConfigureAwait(false);
@@ -55,16 +56,19 @@ public sealed class ServiceBusSettlement(
     /// <summary>
     /// The scheduled copy that stands for a retry of <paramref name="message"/>: body, headers and properties kept, a NEW
     /// message id (a copy under the original id would be dropped by duplicate detection), and the attempts made so far,
-    /// since the copy's own DeliveryCount starts again at 1.
+    /// since the copy's own DeliveryCount starts again at 1. A deferral (<paramref name="spendsAttempt"/> false) gives this
+    /// attempt back, so the copy's first delivery has the same attempt number, and counts one more deferral.
     /// </summary>
-    public static ServiceBusMessage RetryCopy(ServiceBusReceivedMessage message, string entity, DateTimeOffset enqueueAt)
+    public static ServiceBusMessage RetryCopy(ServiceBusReceivedMessage message, string entity, DateTimeOffset enqueueAt, bool spendsAttempt = true)
     {
         var copy = new ServiceBusMessage(message)
         {
             MessageId = Guid.CreateVersion7().ToString("N"),
             ScheduledEnqueueTime = enqueueAt,
         };
-        copy.ApplicationProperties[ReceivedMessage.PriorAttemptsProperty] = message.ToReceivedMessage(entity).Attempt;
+        var received = message.ToReceivedMessage(entity);
+        copy.ApplicationProperties[ReceivedMessage.PriorAttemptsProperty] = spendsAttempt ? received.Attempt : received.Attempt - 1;
+        if (!spendsAttempt) copy.ApplicationProperties[ReceivedMessage.DeferralsProperty] = received.Deferrals + 1;
         return copy;
     }
 

@@ -11,9 +11,12 @@ public interface IMessageSettlement
 
     /// <summary>
     /// Try again after <paramref name="delay"/>. The embedded broker redelivers the same message later; Service Bus,
-    /// whose trigger has no backoff, schedules a copy carrying the attempt count and completes the original.
+    /// whose trigger has no backoff, schedules a copy carrying the attempt count and completes the original. When
+    /// <paramref name="spendsAttempt"/> is false (a deferral: the failure said when to come back), this delivery is given back:
+    /// the next one has the same attempt number, and <see cref="ReceivedMessage.Deferrals"/> counts one more. A Service Bus
+    /// subscription cannot give a delivery back (its broker counts every abandon): there a deferral spends an attempt.
     /// </summary>
-    Task RetryLaterAsync(TimeSpan delay, CancellationToken cancellationToken = default);
+    Task RetryLaterAsync(TimeSpan delay, bool spendsAttempt, CancellationToken cancellationToken = default);
 
     /// <summary>Move the message to the dead-letter queue with a reason code and a description; never lost.</summary>
     Task DeadLetterAsync(string reason, string description, CancellationToken cancellationToken = default);

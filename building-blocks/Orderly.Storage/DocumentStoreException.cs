@@ -1,3 +1,5 @@
+using Orderly.Resilience;
+
 namespace Orderly.Storage;
 
 /// <summary>A store failure, mapped from the backend's status in one place per adapter.</summary>
@@ -29,7 +31,7 @@ public sealed class DocumentNotFoundException(string message, int? writeIndex = 
 }
 
 /// <summary>The store is rate limiting (HTTP 429); try again after <see cref="RetryAfter"/>.</summary>
-public sealed class StoreThrottledException(string message, TimeSpan? retryAfter, Exception? inner = null) : DocumentStoreException(message, null, inner)
+public sealed class StoreThrottledException(string message, TimeSpan? retryAfter, Exception? inner = null) : DocumentStoreException(message, null, inner), IRetryAfterHint
 {
     public TimeSpan? RetryAfter { get; } = retryAfter;
     public override bool IsTransient => true;

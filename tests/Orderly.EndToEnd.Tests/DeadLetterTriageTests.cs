@@ -297,7 +297,7 @@ public sealed class DeadLetterShop : IAsyncLifetime
             ["Messaging__Consumer__BaseDelay"] = "00:00:00.050",
             ["Payments__ProviderTimeout"] = "00:00:00.200",
             // Every timeout must reach the provider: an open circuit would fail any token fast, a masked one included.
-            ["Payments__CircuitBreaker__FailureThreshold"] = "100000",
+            ["Payments__CircuitBreaker__MinimumThroughput"] = "100000",
         });
     }
 

@@ -31,7 +31,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
             ["Messaging__Consumer__MaxDeliveryCount"] = "2",
             ["Messaging__Consumer__BaseDelay"] = "00:00:00.050",
             ["Payments__ProviderTimeout"] = "00:00:00.200",
-            ["Payments__CircuitBreaker__FailureThreshold"] = "100000",
+            ["Payments__CircuitBreaker__MinimumThroughput"] = "100000",
         });
         var shop = new ShopApi(host);
         var targets = await SeedAsync(shop);

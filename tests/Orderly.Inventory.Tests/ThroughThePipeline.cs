@@ -18,7 +18,7 @@ public sealed class RecordingSettlement : IMessageSettlement
     public string? Reason { get; private set; }
 
     public Task CompleteAsync(CancellationToken cancellationToken = default) { Outcome = "complete"; return Task.CompletedTask; }
-    public Task RetryLaterAsync(TimeSpan delay, CancellationToken cancellationToken = default) { Outcome = "retry"; return Task.CompletedTask; }
+    public Task RetryLaterAsync(TimeSpan delay, bool spendsAttempt, CancellationToken cancellationToken = default) { Outcome = "retry"; return Task.CompletedTask; }
     public Task DeadLetterAsync(string reason, string description, CancellationToken cancellationToken = default) { Outcome = "dead-letter"; Reason = reason; return Task.CompletedTask; }
 }
 

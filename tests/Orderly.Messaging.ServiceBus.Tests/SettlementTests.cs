@@ -47,9 +47,26 @@ public sealed class SettlementTests
         // Nothing can be sent: the client points at an address where no broker listens, so a send would throw.
         var (settlement, delivery, _) = Settle(Notifications);
 
-        await settlement.RetryLaterAsync(TimeSpan.Zero);
+        await settlement.RetryLaterAsync(TimeSpan.Zero, spendsAttempt: true);
 
         Assert.Equal(["abandon"], delivery.Calls);
+    }
+
+    [Fact]
+    public void A_deferred_copy_gives_its_attempt_back_and_counts_one_more_deferral()
+    {
+        var sent = new OutgoingMessage(Destinations.PaymentsCommands, Messages.Command()).ToServiceBusMessage();
+        sent.ApplicationProperties[ReceivedMessage.PriorAttemptsProperty] = 2;
+        sent.ApplicationProperties[ReceivedMessage.DeferralsProperty] = 4;
+        var received = Messages.Delivered(sent, deliveryCount: 1);
+
+        var copy = ServiceBusSettlement.RetryCopy(received, Destinations.PaymentsCommands, Now.AddSeconds(30), spendsAttempt: false);
+
+        // Delivered as attempt 3; its copy's first delivery (DeliveryCount 1) is attempt 3 again.
+        var next = Messages.Delivered(copy, deliveryCount: 1).ToReceivedMessage(Destinations.PaymentsCommands);
+        Assert.Equal(3, next.Attempt);
+        Assert.Equal(5, next.Deferrals);
+        Assert.Equal(Now.AddSeconds(30), copy.ScheduledEnqueueTime);
     }
 
     [Fact]

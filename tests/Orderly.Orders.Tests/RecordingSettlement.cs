@@ -9,7 +9,7 @@ public sealed class RecordingSettlement : IMessageSettlement
 
     public Task CompleteAsync(CancellationToken cancellationToken = default) => Set("completed");
 
-    public Task RetryLaterAsync(TimeSpan delay, CancellationToken cancellationToken = default) => Set("retry");
+    public Task RetryLaterAsync(TimeSpan delay, bool spendsAttempt, CancellationToken cancellationToken = default) => Set("retry");
 
     public Task DeadLetterAsync(string reason, string description, CancellationToken cancellationToken = default) => Set("dead-lettered: " + reason);
 

@@ -29,12 +29,12 @@ public sealed class CountingProvider : IPaymentProvider
     public TaskCompletionSource? Gate { get; set; }
     public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public async Task<AuthorizationResult> AuthorizeAsync(string paymentToken, Money amount, CancellationToken cancellationToken)
+    public async Task<AuthorizationResult> AuthorizeAsync(string orderId, string paymentToken, Money amount, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _authorizations);
         Entered.TrySetResult();
         if (Gate is { } gate) await gate.Task.WaitAsync(cancellationToken);
-        return await _inner.AuthorizeAsync(paymentToken, amount, cancellationToken);
+        return await _inner.AuthorizeAsync(orderId, paymentToken, amount, cancellationToken);
     }
 
     public Task CaptureAsync(string providerReference, CancellationToken cancellationToken)
@@ -60,7 +60,11 @@ public sealed class PaymentsHarness : IAsyncDisposable
     {
         Database = new SqliteDatabase(_path);
         Store = new EmbeddedDocumentStore(Database, PaymentsModule.Name);
-        Provider = new TimeLimitedPaymentProvider(Counting, providerTimeout ?? PaymentsOptions.DefaultProviderTimeout);
+        // The module's edge with the time limit only: no retry in the call (each redelivery is one call), a circuit that never opens.
+        Provider = new ResilientPaymentProvider(Counting,
+            new PaymentsOptions(PaymentProviders.Simulated, Destinations.PaymentsCommands, providerTimeout ?? PaymentsOptions.DefaultProviderTimeout, 0,
+                CircuitBreakerOptions.Default with { MinimumThroughput = int.MaxValue }),
+            TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<ResilientPaymentProvider>.Instance);
     }
 
     public SqliteDatabase Database { get; }

@@ -35,7 +35,8 @@ public sealed class ProviderCircuitInTheModule : IAsyncLifetime
         {
             [PaymentProviders.Setting] = PaymentProviders.Simulated,
             ["Payments:ProviderTimeout"] = ProviderTimeout.ToString(),
-            ["Payments:CircuitBreaker:FailureThreshold"] = "2",
+            ["Payments:ProviderRetries"] = "0",
+            ["Payments:CircuitBreaker:MinimumThroughput"] = "2",
             ["Payments:CircuitBreaker:BreakDuration"] = Break.ToString(),
         }).Build();
         _services = new ServiceCollection()
@@ -71,7 +72,20 @@ public sealed class ProviderCircuitInTheModule : IAsyncLifetime
         (await _services.GetRequiredService<HealthCheckService>().CheckHealthAsync()).Entries[PaymentProviderHealthCheck.Name];
 
     [Fact]
-    public async Task Once_open_an_authorization_is_retried_later_at_once_instead_of_waiting_out_the_provider_or_dead_lettering()
+    public async Task One_hanging_order_redelivered_again_and_again_never_opens_the_circuit_for_the_others()
+    {
+        for (var delivery = 0; delivery < 4; delivery++)
+            Assert.Equal("retry", (await AuthorizeAsync("o-slow", "tok_timeout_x", "corr-slow")).Outcome);
+
+        Assert.Equal("complete", (await AuthorizeAsync("o-good", "tok_visa", "corr-good")).Outcome);
+        Assert.Equal(PaymentStatus.Authorized, (await _h.PaymentAsync("o-good"))!.Status);
+        var health = await ProviderHealthAsync();
+        Assert.Equal(HealthStatus.Healthy, health.Status);
+        Assert.Equal(1, health.Data["failedPayments"]);
+    }
+
+    [Fact]
+    public async Task Once_open_an_authorization_is_deferred_to_the_hint_without_spending_an_attempt()
     {
         Assert.Equal("retry", (await AuthorizeAsync("o1", "tok_timeout_a", "corr-slow")).Outcome);
         Assert.Equal("retry", (await AuthorizeAsync("o2", "tok_timeout_b", "corr-slow")).Outcome);
@@ -80,12 +94,13 @@ public sealed class ProviderCircuitInTheModule : IAsyncLifetime
         var settlement = await AuthorizeAsync("o3", "tok_visa", "corr-fast");
         watch.Stop();
 
-        Assert.Equal("retry", settlement.Outcome);
+        Assert.Equal("defer", settlement.Outcome);
+        Assert.InRange(settlement.Delay!.Value, Break, Break + TimeSpan.FromMilliseconds(200));
         Assert.True(watch.Elapsed < ProviderTimeout / 2, $"the open circuit took {watch.Elapsed.TotalMilliseconds} ms to answer");
         Assert.Null(await _h.PaymentAsync("o3"));
-        var retry = _logs.With(ConsumerPipelineLog.RetryScheduled)[^1];
-        Assert.IsType<PaymentProviderCircuitOpenException>(retry.Exception);
-        Assert.Equal("corr-fast", retry.Scope["CorrelationId"]);
+        var deferred = _logs.With(ConsumerPipelineLog.RetryDeferred)[^1];
+        Assert.IsType<PaymentProviderCircuitOpenException>(deferred.Exception);
+        Assert.Equal("corr-fast", deferred.Scope["CorrelationId"]);
 
         // After the break the same command, redelivered, is the trial: it is authorized and the circuit closes.
         _clock.Advance(Break);
@@ -101,12 +116,12 @@ public sealed class ProviderCircuitInTheModule : IAsyncLifetime
         _clock.Advance(Break);
         await AuthorizeAsync("o3", "tok_visa", "corr-trial");
 
-        var opened = Assert.Single(_logs.With(CircuitBreakingPaymentProvider.CircuitOpened));
+        var opened = Assert.Single(_logs.With(ResilientPaymentProvider.CircuitOpened));
         Assert.Equal(LogLevel.Warning, opened.Level);
         Assert.Equal("corr-second", opened.Scope["CorrelationId"]);
         Assert.False(string.IsNullOrEmpty(opened.Scope["TraceId"] as string));
-        Assert.IsType<TimeoutException>(opened.Exception);
-        var closed = Assert.Single(_logs.With(CircuitBreakingPaymentProvider.CircuitClosed));
+        Assert.Contains("Timeout", opened.Exception!.GetType().Name, StringComparison.Ordinal);
+        var closed = Assert.Single(_logs.With(ResilientPaymentProvider.CircuitClosed));
         Assert.Equal(LogLevel.Information, closed.Level);
         Assert.Equal("corr-trial", closed.Scope["CorrelationId"]);
     }
@@ -125,7 +140,7 @@ public sealed class ProviderCircuitInTheModule : IAsyncLifetime
         var open = await ProviderHealthAsync();
         Assert.Equal(HealthStatus.Degraded, open.Status);
         Assert.Equal("Open", open.Data["circuit"]);
-        Assert.Equal(2, open.Data["consecutiveFailures"]);
+        Assert.Equal(2, open.Data["failedPayments"]);
         Assert.Equal(_clock.GetUtcNow() + Break, open.Data["retryAt"]);
 
         _clock.Advance(Break);

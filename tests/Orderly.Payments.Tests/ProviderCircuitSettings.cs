@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 
 namespace Orderly.Payments.Tests;
 
-/// <summary>The circuit's two settings, read from the environment the way the hosts read them; a bad value stops the start.</summary>
+/// <summary>The provider edge's settings, read from the environment the way the hosts read them; a bad value stops the start.</summary>
 public sealed class ProviderCircuitSettings
 {
     private static PaymentsOptions Read(params (string Name, string Value)[] environment)
@@ -21,28 +21,37 @@ public sealed class ProviderCircuitSettings
     }
 
     [Fact]
-    public void Unset_the_circuit_opens_after_five_failures_in_a_row_for_thirty_seconds()
+    public void Unset_the_circuit_opens_when_half_of_at_least_five_payments_fail_within_thirty_seconds_for_thirty_seconds()
     {
-        Assert.Equal(new CircuitBreakerOptions(5, TimeSpan.FromSeconds(30)), Read().CircuitBreaker);
+        var options = Read();
+
+        Assert.Equal(new CircuitBreakerOptions(0.5, 5, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30)), options.CircuitBreaker);
+        Assert.Equal(2, options.ProviderRetries);
     }
 
     [Theory]
-    [InlineData("3", "00:01:00", 3, 60_000)]
-    [InlineData("1", "2.5", 1, 2_500)]
-    public void The_environment_sets_the_threshold_and_the_break(string threshold, string duration, int expectedThreshold, int expectedMs)
+    [InlineData("0.8", "3", "00:01:00", "2.5", 0.8, 3, 60_000, 2_500)]
+    [InlineData("1", "2", "0.5", "0.5", 1.0, 2, 500, 500)]
+    public void The_environment_sets_the_ratio_the_throughput_the_window_and_the_break(
+        string ratio, string throughput, string window, string duration, double expectedRatio, int expectedThroughput, int expectedWindowMs, int expectedBreakMs)
     {
-        var options = Read(("Payments__CircuitBreaker__FailureThreshold", threshold), ("Payments__CircuitBreaker__BreakDuration", duration));
+        var options = Read(("Payments__CircuitBreaker__FailureRatio", ratio), ("Payments__CircuitBreaker__MinimumThroughput", throughput),
+            ("Payments__CircuitBreaker__SamplingDuration", window), ("Payments__CircuitBreaker__BreakDuration", duration));
 
-        Assert.Equal(new CircuitBreakerOptions(expectedThreshold, TimeSpan.FromMilliseconds(expectedMs)), options.CircuitBreaker);
+        Assert.Equal(new CircuitBreakerOptions(expectedRatio, expectedThroughput, TimeSpan.FromMilliseconds(expectedWindowMs), TimeSpan.FromMilliseconds(expectedBreakMs)),
+            options.CircuitBreaker);
     }
 
     [Theory]
-    [InlineData("Payments__CircuitBreaker__FailureThreshold", "0", "Payments:CircuitBreaker:FailureThreshold")]
-    [InlineData("Payments__CircuitBreaker__FailureThreshold", "-2", "Payments:CircuitBreaker:FailureThreshold")]
-    [InlineData("Payments__CircuitBreaker__FailureThreshold", "five", "Payments:CircuitBreaker:FailureThreshold")]
+    [InlineData("Payments__CircuitBreaker__FailureRatio", "0", "Payments:CircuitBreaker:FailureRatio")]
+    [InlineData("Payments__CircuitBreaker__FailureRatio", "1.5", "Payments:CircuitBreaker:FailureRatio")]
+    [InlineData("Payments__CircuitBreaker__MinimumThroughput", "1", "Payments:CircuitBreaker:MinimumThroughput")]
+    [InlineData("Payments__CircuitBreaker__MinimumThroughput", "five", "Payments:CircuitBreaker:MinimumThroughput")]
+    [InlineData("Payments__CircuitBreaker__SamplingDuration", "0.1", "Payments:CircuitBreaker:SamplingDuration")]
     [InlineData("Payments__CircuitBreaker__BreakDuration", "0", "Payments:CircuitBreaker:BreakDuration")]
     [InlineData("Payments__CircuitBreaker__BreakDuration", "-00:00:30", "Payments:CircuitBreaker:BreakDuration")]
     [InlineData("Payments__CircuitBreaker__BreakDuration", "soon", "Payments:CircuitBreaker:BreakDuration")]
+    [InlineData("Payments__ProviderRetries", "-1", "Payments:ProviderRetries")]
     public void A_bad_value_fails_at_start_naming_the_setting(string variable, string value, string setting)
     {
         var error = Assert.Throws<InvalidOperationException>(() => Read((variable, value)));

@@ -18,8 +18,19 @@ public sealed class ScriptedProvider : IPaymentProvider
     public AuthorizationResult Decline { get; } = AuthorizationResult.Decline("insufficient-funds");
     public PaymentProviderUnavailableException Failure { get; } = new("the provider answered 503");
 
-    public async Task<AuthorizationResult> AuthorizeAsync(string paymentToken, Money amount, CancellationToken cancellationToken)
+    /// <summary>Orders whose authorization always fails, whatever the mood (one customer's bad card, say).</summary>
+    public HashSet<string> FailingOrders { get; } = [];
+
+    /// <summary>Calls that fail before the mood applies again (a provider that hiccups).</summary>
+    public int FailuresBeforeMood { get; set; }
+
+    public async Task<AuthorizationResult> AuthorizeAsync(string orderId, string paymentToken, Money amount, CancellationToken cancellationToken)
     {
+        if (FailingOrders.Contains(orderId))
+        {
+            Interlocked.Increment(ref _calls);
+            throw Failure;
+        }
         await EnterAsync(cancellationToken);
         return Mood == ProviderMood.Declines ? Decline : Approval;
     }
@@ -32,6 +43,11 @@ public sealed class ScriptedProvider : IPaymentProvider
     {
         Interlocked.Increment(ref _calls);
         if (Gate is { } gate) await gate.Task.WaitAsync(cancellationToken);
+        if (FailuresBeforeMood > 0)
+        {
+            FailuresBeforeMood--;
+            throw Failure;
+        }
         switch (Mood)
         {
             case ProviderMood.Fails: throw Failure;

@@ -13,9 +13,9 @@ public sealed class SimulatedPaymentProviderTests
     {
         var provider = new SimulatedPaymentProvider();
         for (var i = 0; i < SimulatedPaymentProvider.FlakyFailures; i++)
-            await Assert.ThrowsAsync<PaymentProviderUnavailableException>(() => provider.AuthorizeAsync("tok_flaky_a", Amount, default));
-        Assert.True((await provider.AuthorizeAsync("tok_flaky_a", Amount, default)).Approved);
-        Assert.True((await provider.AuthorizeAsync("tok_flaky_a", Amount, default)).Approved);
+            await Assert.ThrowsAsync<PaymentProviderUnavailableException>(() => provider.AuthorizeAsync("o1", "tok_flaky_a", Amount, default));
+        Assert.True((await provider.AuthorizeAsync("o1", "tok_flaky_a", Amount, default)).Approved);
+        Assert.True((await provider.AuthorizeAsync("o1", "tok_flaky_a", Amount, default)).Approved);
     }
 
     [Fact]
@@ -23,17 +23,17 @@ public sealed class SimulatedPaymentProviderTests
     {
         var provider = new SimulatedPaymentProvider();
         await Settle(provider, "tok_flaky_first");
-        Assert.True((await provider.AuthorizeAsync("tok_flaky_first", Amount, default)).Approved);
+        Assert.True((await provider.AuthorizeAsync("o1", "tok_flaky_first", Amount, default)).Approved);
 
         for (var i = 0; i < SimulatedPaymentProvider.MaxFlakyTokens; i++) await Settle(provider, $"tok_flaky_{i}");
 
         // Forgotten: it fails again, as a new flaky token would (transient, retried), and the memory holds only what came after.
-        await Assert.ThrowsAsync<PaymentProviderUnavailableException>(() => provider.AuthorizeAsync("tok_flaky_first", Amount, default));
+        await Assert.ThrowsAsync<PaymentProviderUnavailableException>(() => provider.AuthorizeAsync("o1", "tok_flaky_first", Amount, default));
     }
 
     private static async Task Settle(SimulatedPaymentProvider provider, string token)
     {
         for (var i = 0; i < SimulatedPaymentProvider.FlakyFailures; i++)
-            await Assert.ThrowsAsync<PaymentProviderUnavailableException>(() => provider.AuthorizeAsync(token, Amount, default));
+            await Assert.ThrowsAsync<PaymentProviderUnavailableException>(() => provider.AuthorizeAsync("o1", token, Amount, default));
     }
 }

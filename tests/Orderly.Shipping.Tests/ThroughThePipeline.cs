@@ -17,7 +17,7 @@ public sealed class ThroughThePipeline : IAsyncLifetime
     {
         public string? Outcome { get; private set; }
         public Task CompleteAsync(CancellationToken cancellationToken = default) { Outcome = "complete"; return Task.CompletedTask; }
-        public Task RetryLaterAsync(TimeSpan delay, CancellationToken cancellationToken = default) { Outcome = "retry"; return Task.CompletedTask; }
+        public Task RetryLaterAsync(TimeSpan delay, bool spendsAttempt, CancellationToken cancellationToken = default) { Outcome = "retry"; return Task.CompletedTask; }
         public Task DeadLetterAsync(string reason, string description, CancellationToken cancellationToken = default) { Outcome = "dead-letter"; return Task.CompletedTask; }
     }
 

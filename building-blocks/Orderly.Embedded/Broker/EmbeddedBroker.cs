@@ -177,14 +177,33 @@ public sealed class EmbeddedBroker : IMessagePublisher, IMessageReceiver
             return delete.ExecuteNonQuery() == 1 ? true : throw new MessageLockLostException(settlement.Entity, settlement.MessageId);
         }, cancellationToken);
 
-    /// <summary>Releases the lock and hides the message until now + <paramref name="delay"/>; at the entity's max delivery count it is dead-lettered instead.</summary>
-    internal Task AbandonAsync(EmbeddedSettlement settlement, TimeSpan delay, CancellationToken cancellationToken)
+    /// <summary>
+    /// Releases the lock and hides the message until now + <paramref name="delay"/>; at the entity's max delivery count it is
+    /// dead-lettered instead. A deferral (<paramref name="spendsAttempt"/> false) gives this delivery back (the count goes down
+    /// by one) and adds one to the message's <see cref="ReceivedMessage.DeferralsProperty"/>; it never dead-letters.
+    /// </summary>
+    internal Task AbandonAsync(EmbeddedSettlement settlement, TimeSpan delay, bool spendsAttempt, CancellationToken cancellationToken)
     {
         var maxDeliveryCount = Topology.ReceiveSettings(settlement.Entity).MaxDeliveryCount;
         return Database.WriteAsync(scope =>
         {
             var now = Now();
             var deliveryCount = LockedDeliveryCount(scope, settlement, now);
+            if (!spendsAttempt)
+            {
+                using var defer = scope.Command("""
+                    UPDATE broker_messages SET lock_token = NULL, locked_until = NULL, visible_at = $visible,
+                        delivery_count = MAX(delivery_count - 1, 0),
+                        properties = json_set(properties, '$."orderly-deferrals"',
+                            CAST(COALESCE(CAST(json_extract(properties, '$."orderly-deferrals"') AS INTEGER), 0) + 1 AS TEXT))
+                    WHERE seq = $s
+                    """);
+                defer.Parameters.AddWithValue("$visible", now + Math.Max(0, delay.Ticks));
+                defer.Parameters.AddWithValue("$s", settlement.Sequence);
+                defer.ExecuteNonQuery();
+                scope.OnCommitted(() => Pulse(settlement.Entity));
+                return true;
+            }
             if (deliveryCount >= maxDeliveryCount)
             {
                 MoveToDeadLetters(scope, settlement.Sequence, MaxDeliveryCountExceeded,

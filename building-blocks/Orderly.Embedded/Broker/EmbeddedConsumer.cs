@@ -111,7 +111,7 @@ public sealed class EmbeddedConsumer(
                 message.Message.MessageId, Entity);
             try
             {
-                await message.Settlement.RetryLaterAsync(TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false);
+                await message.Settlement.RetryLaterAsync(TimeSpan.Zero, spendsAttempt: true, CancellationToken.None).ConfigureAwait(false);
             }
             catch (MessageLockLostException)
             {

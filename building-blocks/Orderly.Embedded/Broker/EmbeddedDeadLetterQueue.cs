@@ -83,6 +83,7 @@ public sealed class EmbeddedDeadLetterQueue(EmbeddedBroker broker) : IDeadLetter
             {
                 [DeadLetterTriage.OriginalMessageIdProperty] = letter.MessageId,
             };
+            properties.Remove(ReceivedMessage.DeferralsProperty); // a resubmitted message starts with its deferrals unspent, as with its attempts
             var now = broker.Now();
             var original = letter.Body.ToArray();
             broker.Enqueue(scope, letter.Entity, newMessageId, edited ?? original, JsonSerializer.Serialize(properties), now);

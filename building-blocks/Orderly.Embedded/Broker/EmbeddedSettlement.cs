@@ -14,8 +14,8 @@ internal sealed class EmbeddedSettlement(EmbeddedBroker broker, string entity, l
 
     public Task CompleteAsync(CancellationToken cancellationToken = default) => Broker.CompleteOneAsync(this, cancellationToken);
 
-    public Task RetryLaterAsync(TimeSpan delay, CancellationToken cancellationToken = default) =>
-        Broker.AbandonAsync(this, delay, cancellationToken);
+    public Task RetryLaterAsync(TimeSpan delay, bool spendsAttempt, CancellationToken cancellationToken = default) =>
+        Broker.AbandonAsync(this, delay, spendsAttempt, cancellationToken);
 
     public Task DeadLetterAsync(string reason, string description, CancellationToken cancellationToken = default) =>
         Broker.DeadLetterAsync(this, reason, description, cancellationToken);

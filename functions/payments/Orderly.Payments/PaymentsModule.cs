@@ -28,8 +28,8 @@ public static class PaymentsModule
     /// Registers options, the keyed EnvelopeFactory, the provider and every handler. Refuses (throws) when
     /// <c>Payments:Provider</c> is missing or names no implemented provider (<see cref="PaymentProviders"/>). The provider adapter
     /// is the keyed <see cref="IPaymentProvider"/> under <see cref="Name"/> (the one <c>Payments:Provider</c> names, unless the
-    /// host registered another first); handlers get it wrapped in the <see cref="TimeLimitedPaymentProvider"/>, itself wrapped in
-    /// the <see cref="CircuitBreakingPaymentProvider"/>, whose state the <c>payment-provider</c> health check reports.
+    /// host registered another first); handlers get it wrapped in the <see cref="ResilientPaymentProvider"/> (time limit, retry,
+    /// fair circuit breaker), whose circuit the <c>payment-provider</c> health check reports.
     /// </summary>
     public static IServiceCollection AddPaymentsContext(this IServiceCollection services, IConfiguration configuration)
     {
@@ -45,10 +45,9 @@ public static class PaymentsModule
             default:
                 throw new InvalidOperationException($"{PaymentProviders.EnvironmentVariable} '{options.Provider}' has no adapter registered here.");
         }
-        services.TryAddSingleton(sp => new CircuitBreakingPaymentProvider(
-            new TimeLimitedPaymentProvider(sp.GetRequiredKeyedService<IPaymentProvider>(Name), options.ProviderTimeout),
-            options.CircuitBreaker, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<CircuitBreakingPaymentProvider>>()));
-        services.TryAddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<CircuitBreakingPaymentProvider>());
+        services.TryAddSingleton(sp => new ResilientPaymentProvider(sp.GetRequiredKeyedService<IPaymentProvider>(Name), options,
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ResilientPaymentProvider>>()));
+        services.TryAddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<ResilientPaymentProvider>());
         services.AddHealthChecks().AddCheck<PaymentProviderHealthCheck>(PaymentProviderHealthCheck.Name);
         services.AddMessageHandler<AuthorizePayment, AuthorizePaymentHandler>(Name, options.CommandsQueue);
         services.AddMessageHandler<CapturePayment, CapturePaymentHandler>(Name, options.CommandsQueue);

@@ -97,7 +97,7 @@ public abstract class MessageBusContract
         await Publisher.PublishAsync([Command("o-4", Queue)]);
         var first = Assert.Single(await ReceiveWithinAsync(Queue, 1, Patience));
         var clock = Stopwatch.StartNew();
-        await first.Settlement.RetryLaterAsync(delay);
+        await first.Settlement.RetryLaterAsync(delay, spendsAttempt: true);
 
         Assert.Empty(await ReceiveWithinAsync(Queue, 1, delay / 2));
         var again = Assert.Single(await ReceiveWithinAsync(Queue, 1, Patience));
@@ -116,7 +116,7 @@ public abstract class MessageBusContract
         {
             var delivery = Assert.Single(await ReceiveWithinAsync(Queue, 1, Patience));
             Assert.Equal(attempt, delivery.Message.DeliveryCount);
-            await delivery.Settlement.RetryLaterAsync(TimeSpan.Zero);
+            await delivery.Settlement.RetryLaterAsync(TimeSpan.Zero, spendsAttempt: true);
         }
 
         Assert.Empty(await ReceiveWithinAsync(Queue, 1, TimeSpan.FromMilliseconds(200)));

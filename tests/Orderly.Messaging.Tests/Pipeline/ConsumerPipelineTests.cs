@@ -3,6 +3,7 @@ using Orderly.ConsumerPipeline;
 using Orderly.Contracts;
 using Orderly.Contracts.Orders;
 using Orderly.Messaging.Tracing;
+using Orderly.Resilience;
 using Orderly.Storage;
 
 namespace Orderly.Messaging.Tests.Pipeline;
@@ -104,6 +105,52 @@ public sealed class ConsumerPipelineTests
         Assert.Equal(4, h.Probe.Invocations);
         Assert.Equal(3, h.Logs.Count(ConsumerPipelineLog.RetryScheduled));
         Assert.Null(await h.EffectOfAsync("o-1"));
+    }
+
+    /// <summary>A dependency that said when to come back (an open circuit, a throttled store).</summary>
+    private sealed class ComeBackLater(TimeSpan after) : Exception("the circuit is open"), IRetryAfterHint
+    {
+        public TimeSpan? RetryAfter { get; } = after;
+    }
+
+    [Fact]
+    public async Task A_failure_that_says_when_to_come_back_is_retried_then_without_spending_the_attempts_that_dead_letter()
+    {
+        // Both limits at 3, the pipeline's and the broker's own; the circuit stays open for six deliveries, then closes.
+        await using var h = await PipelineHarness.StartAsync(maxDeliveryCount: 3, topology: PipelineHarness.DefaultTopology(brokerMaxDeliveryCount: 3));
+        var hint = TimeSpan.FromMilliseconds(150);
+        var invokedAt = new List<DateTime>();
+        h.Probe.Before = _ =>
+        {
+            lock (invokedAt) invokedAt.Add(DateTime.UtcNow);
+            return h.Probe.Invocations <= 6 ? throw new ComeBackLater(hint) : Task.CompletedTask;
+        };
+        await h.SendAsync(PipelineHarness.ConfirmOrderBody("o-1"));
+
+        await h.ConsumeUntilAsync(async () => await h.EffectOfAsync("o-1") is not null);
+
+        Assert.Empty(await h.DeadLettersAsync());
+        Assert.Equal(1, (await h.EffectOfAsync("o-1"))!.Count);
+        Assert.Equal(7, h.Probe.Invocations);
+        Assert.Equal(6, h.Logs.Count(ConsumerPipelineLog.RetryDeferred));
+        Assert.Equal(0, h.Logs.Count(ConsumerPipelineLog.RetryScheduled));
+        // Each retry came after the hint, not at the backoff's 1-5 ms.
+        for (var i = 1; i < invokedAt.Count; i++)
+            Assert.True(invokedAt[i] - invokedAt[i - 1] >= hint - TimeSpan.FromMilliseconds(20), $"retry {i} came {(invokedAt[i] - invokedAt[i - 1]).TotalMilliseconds} ms after the failure");
+    }
+
+    [Fact]
+    public async Task Past_its_deferrals_a_failure_with_a_hint_spends_attempts_and_is_dead_lettered()
+    {
+        await using var h = await PipelineHarness.StartAsync(maxDeliveryCount: 3, maxDeferrals: 2);
+        h.Probe.Before = _ => throw new ComeBackLater(TimeSpan.FromMilliseconds(10));
+        await h.SendAsync(PipelineHarness.ConfirmOrderBody("o-1"));
+
+        await h.ConsumeUntilAsync(async () => (await h.DeadLettersAsync()).Count > 0);
+
+        Assert.Equal(DeadLetterReasons.MaxDeliveryExceeded, Assert.Single(await h.DeadLettersAsync()).Reason);
+        Assert.Equal(2 + 3, h.Probe.Invocations);
+        Assert.Equal(2, h.Logs.Count(ConsumerPipelineLog.RetryDeferred));
     }
 
     [Fact]
@@ -219,7 +266,7 @@ public sealed class ConsumerPipelineTests
     private sealed class FailingSettlement : IMessageSettlement
     {
         public Task CompleteAsync(CancellationToken cancellationToken = default) => throw new IOException("connection to the broker lost");
-        public Task RetryLaterAsync(TimeSpan delay, CancellationToken cancellationToken = default) => throw new IOException("connection to the broker lost");
+        public Task RetryLaterAsync(TimeSpan delay, bool spendsAttempt, CancellationToken cancellationToken = default) => throw new IOException("connection to the broker lost");
         public Task DeadLetterAsync(string reason, string description, CancellationToken cancellationToken = default) => throw new IOException("connection to the broker lost");
     }
 }

@@ -47,7 +47,8 @@ public sealed class PipelineHarness : IAsyncDisposable
     /// Opens the harness on <paramref name="databasePath"/> (a fresh temporary file when null) with the pipeline allowing
     /// <paramref name="maxDeliveryCount"/> attempts and millisecond backoff.
     /// </summary>
-    public static async Task<PipelineHarness> StartAsync(int maxDeliveryCount = 4, string? databasePath = null, EmbeddedBrokerTopology? topology = null)
+    public static async Task<PipelineHarness> StartAsync(int maxDeliveryCount = 4, string? databasePath = null, EmbeddedBrokerTopology? topology = null,
+        int maxDeferrals = 30)
     {
         string? owned = null;
         if (databasePath is null)
@@ -65,6 +66,7 @@ public sealed class PipelineHarness : IAsyncDisposable
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Messaging:Consumer:MaxDeliveryCount"] = maxDeliveryCount.ToString(),
+            ["Messaging:Consumer:MaxDeferrals"] = maxDeferrals.ToString(),
             ["Messaging:Consumer:BaseDelay"] = "00:00:00.001",
             ["Messaging:Consumer:MaxDelay"] = "00:00:00.005",
         }).Build();
@@ -81,9 +83,9 @@ public sealed class PipelineHarness : IAsyncDisposable
     }
 
     /// <summary>The test queue (the broker allows more deliveries than the pipeline, so the pipeline's limit is what shows) and a topic with one subscription.</summary>
-    public static EmbeddedBrokerTopology DefaultTopology()
+    public static EmbeddedBrokerTopology DefaultTopology(int brokerMaxDeliveryCount = 50)
     {
-        var settings = new EntitySettings(TimeSpan.FromSeconds(30), 50, TimeSpan.FromMinutes(10));
+        var settings = new EntitySettings(TimeSpan.FromSeconds(30), brokerMaxDeliveryCount, TimeSpan.FromMinutes(10));
         return new EmbeddedBrokerTopology().AddQueue(Queue, settings).AddTopic(Topic, settings).AddSubscription(Topic, "test", settings);
     }
 

@@ -13,9 +13,9 @@ public sealed class RecordingSettlement : IMessageSettlement
         return Task.CompletedTask;
     }
 
-    public Task RetryLaterAsync(TimeSpan delay, CancellationToken cancellationToken = default)
+    public Task RetryLaterAsync(TimeSpan delay, bool spendsAttempt, CancellationToken cancellationToken = default)
     {
-        lock (Calls) Calls.Add("retry");
+        lock (Calls) Calls.Add(spendsAttempt ? "retry" : "defer");
         RetryDelay = delay;
         return Task.CompletedTask;
     }

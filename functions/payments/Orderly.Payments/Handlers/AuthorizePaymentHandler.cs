@@ -29,7 +29,7 @@ public sealed class AuthorizePaymentHandler(IPaymentProvider provider) : IMessag
             return;
         }
 
-        var result = await provider.AuthorizeAsync(message.PaymentToken, message.Amount, cancellationToken);
+        var result = await provider.AuthorizeAsync(message.OrderId, message.PaymentToken, message.Amount, cancellationToken);
         var paymentId = "pay_" + Guid.CreateVersion7().ToString("N");
         var payment = result.Approved
             ? Payment.Authorized(message.OrderId, paymentId, message.Amount, result.ProviderReference!, context.Now)

@@ -5,8 +5,11 @@ namespace Orderly.Payments.Provider;
 /// <summary>The payment provider port: authorize an amount against a customer's token, then capture or void it.</summary>
 public interface IPaymentProvider
 {
-    /// <summary>Asks the provider to hold the amount; a decline is an answer, a failure to answer is an exception (transient).</summary>
-    Task<AuthorizationResult> AuthorizeAsync(string paymentToken, Money amount, CancellationToken cancellationToken);
+    /// <summary>
+    /// Asks the provider to hold the amount of order <paramref name="orderId"/> (one payment per order: the provider's idempotency
+    /// key, and what the circuit counts a failure against); a decline is an answer, a failure to answer is an exception (transient).
+    /// </summary>
+    Task<AuthorizationResult> AuthorizeAsync(string orderId, string paymentToken, Money amount, CancellationToken cancellationToken);
 
     /// <summary>Takes the held amount.</summary>
     Task CaptureAsync(string providerReference, CancellationToken cancellationToken);

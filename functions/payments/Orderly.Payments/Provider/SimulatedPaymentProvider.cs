@@ -18,7 +18,7 @@ public sealed class SimulatedPaymentProvider : IPaymentProvider
 
     private readonly ConcurrentDictionary<string, int> _flakyAttempts = new(StringComparer.Ordinal);
 
-    public async Task<AuthorizationResult> AuthorizeAsync(string paymentToken, Money amount, CancellationToken cancellationToken)
+    public async Task<AuthorizationResult> AuthorizeAsync(string orderId, string paymentToken, Money amount, CancellationToken cancellationToken)
     {
         if (paymentToken.StartsWith("tok_timeout", StringComparison.Ordinal))
         {
