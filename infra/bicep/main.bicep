@@ -303,3 +303,9 @@ output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.appInsightsName
 // For the smoke test in docs/azure-shell.md: what a token must carry to pass every app's door.
 output ORDERLY_AUTH_ISSUER string = auth.issuer
 output ORDERLY_AUTH_AUDIENCE string = auth.audience
+// Each app's own base URL (Azure has no single one: every Function App is its own host). azd keeps this in the environment
+// as JSON; the end-to-end suite reads it as ORDERLY_APP_URLS and sends each route to the app that serves it.
+output ORDERLY_APP_URLS array = [for (app, i) in apps: {
+  name: app.name
+  url: 'https://${functionApps[i].outputs.defaultHostName}'
+}]

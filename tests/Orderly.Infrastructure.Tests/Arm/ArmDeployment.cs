@@ -117,9 +117,15 @@ internal sealed class ArmDeployment
     public static ArmDeployment Deploy(JsonElement template, IReadOnlyDictionary<string, object?> parameters, string? resourceGroup = null)
     {
         var deployment = new ArmDeployment(DefaultTarget);
-        deployment.Expand(new ArmTemplateInstance(deployment, template, "", resourceGroup, parameters), container: null);
+        deployment._root = new ArmTemplateInstance(deployment, template, "", resourceGroup, parameters);
+        deployment.Expand(deployment._root, container: null);
         return deployment;
     }
+
+    private ArmTemplateInstance? _root;
+
+    /// <summary>What the deployment outputs (what azd writes into its environment): { name: { type, value } }.</summary>
+    public Dictionary<string, object?> Outputs() => _root!.Outputs();
 
     public IEnumerable<ArmResource> OfType(string type) =>
         _resources.Where(r => !r.Existing && string.Equals(r.Type, type, StringComparison.OrdinalIgnoreCase));

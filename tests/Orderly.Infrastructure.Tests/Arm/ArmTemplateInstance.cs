@@ -134,7 +134,14 @@ internal sealed class ArmTemplateInstance
         if (!Template.TryGetProperty("outputs", out var declared)) return outputs;
         var scope = ArmScope.Of(this);
         foreach (var output in declared.EnumerateObject())
-            outputs[output.Name] = ArmTarget.Object(("type", output.Value.GetProperty("type").GetString()), ("value", scope.Evaluate(output.Value.GetProperty("value"))));
+        {
+            // An output loop ("copy": { count, input }) is an array, copyIndex() counting its items.
+            var value = output.Value.TryGetProperty("copy", out var copy)
+                ? Enumerable.Range(0, Convert.ToInt32(scope.Evaluate(copy.GetProperty("count")), System.Globalization.CultureInfo.InvariantCulture))
+                    .Select(i => scope.InLoop("", i).Evaluate(copy.GetProperty("input"))).ToList()
+                : scope.Evaluate(output.Value.GetProperty("value"));
+            outputs[output.Name] = ArmTarget.Object(("type", output.Value.GetProperty("type").GetString()), ("value", value));
+        }
         return outputs;
     }
 

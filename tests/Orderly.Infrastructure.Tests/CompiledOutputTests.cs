@@ -1,0 +1,24 @@
+namespace Orderly.Infrastructure.Tests;
+
+/// <summary>
+/// What <c>azd up</c> leaves in its environment for a person and for the end-to-end suite: Azure has no single base URL (every
+/// Function App is its own host), so the deployment outputs each app's.
+/// </summary>
+public sealed class CompiledOutputTests
+{
+    [CompiledFact]
+    public void The_deployment_outputs_every_app_s_own_https_url()
+    {
+        var output = (Dictionary<string, object?>)CompiledTemplate.Deployment.Outputs()["ORDERLY_APP_URLS"]!;
+        var urls = ((IEnumerable<object?>)output["value"]!).Cast<Dictionary<string, object?>>()
+            .ToDictionary(u => (string)u["name"]!, u => u["url"]!.ToString()!);
+
+        Assert.Equal(["checkout", "inventory", "notifications", "orders", "payments", "shipping"], urls.Keys.Order(StringComparer.Ordinal));
+        Assert.All(urls, u =>
+        {
+            Assert.StartsWith("https://", u.Value, StringComparison.Ordinal);
+            // The host name is that app's own site's, known once Azure has created it.
+            Assert.Matches($@"^https://\{{reference\(/subscriptions/[^)]*/providers/Microsoft\.Web/sites/func-{u.Key}-[a-z0-9]+\)\.defaultHostName\}}$", u.Value);
+        });
+    }
+}
