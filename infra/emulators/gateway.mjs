@@ -1,18 +1,13 @@
 // All Function Apps behind one base URL, as the end-to-end suite expects (ORDERLY_BASE_URL): each app runs under
 // `func start` on its own port (local.settings.sample.json "Host.LocalHttpPort"), and this forwards by route prefix.
 //   node infra/emulators/gateway.mjs            (listens on ORDERLY_GATEWAY_PORT, default 7070)
-// In Azure each app has its own host name; there, point the suite at one app, or front them with API Management.
+// In Azure each app has its own host name: the suite takes them all in ORDERLY_APP_URLS (azd's output) and routes by the same table.
 import http from 'node:http';
+import { readFileSync } from 'node:fs';
 
-const routes = [
-  ['/api/orders', 7081], ['/api/customers/', 7081],
-  ['/api/inventory/', 7082],
-  ['/api/payments', 7083],
-  ['/api/shipments', 7084],
-  ['/api/notifications', 7085],
-  ['/api/checkout/', 7086],
-  ['/api/health', 7081],
-];
+// One table for the gateway and the end-to-end suite (app-routes.json): prefix → app → its `func start` port.
+const table = JSON.parse(readFileSync(new URL('./app-routes.json', import.meta.url), 'utf8'));
+const routes = table.routes.map(({ prefix, app }) => [prefix, table.ports[app]]);
 const port = Number(process.env.ORDERLY_GATEWAY_PORT ?? 7070);
 
 http.createServer((req, res) => {

@@ -13,7 +13,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output) : IAsyncLifetim
     public async Task InitializeAsync()
     {
         // Its own host: killing the shared one would break the tests running beside this one.
-        if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("ORDERLY_BASE_URL")))
+        if (!ShopHost.IsExternal)
             _host = await ShopHost.StartAsync();
     }
 

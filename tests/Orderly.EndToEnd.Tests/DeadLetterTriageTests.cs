@@ -290,7 +290,7 @@ public sealed class DeadLetterShop : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        if (!string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("ORDERLY_BASE_URL"))) return;
+        if (ShopHost.IsExternal) return;
         Host = await ShopHost.StartOwnAsync(new Dictionary<string, string>
         {
             ["Messaging__Consumer__MaxDeliveryCount"] = "2",

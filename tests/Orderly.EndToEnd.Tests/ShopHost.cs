@@ -28,11 +28,15 @@ public sealed class ShopHost : IAsyncDisposable
         BaseUrl = baseUrl;
         _dll = dll;
         _dataPath = dataPath;
-        _handler = new SocketsHttpHandler { MaxConnectionsPerServer = 64 };
+        var sockets = new SocketsHttpHandler { MaxConnectionsPerServer = 64 };
+        // Azure has a URL per app: ORDERLY_APP_URLS (azd's output) routes each request to the app that serves it.
+        _handler = dll is null && Environment.GetEnvironmentVariable("ORDERLY_APP_URLS") is { Length: > 0 } appUrls
+            ? AppRouting.From(appUrls, sockets)
+            : sockets;
         Client = new HttpClient(_handler, disposeHandler: false) { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
     }
 
-    private readonly SocketsHttpHandler _handler;
+    private readonly HttpMessageHandler _handler;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<HttpClient>>> _signedIn = new(StringComparer.Ordinal);
 
     /// <summary>
@@ -56,6 +60,11 @@ public sealed class ShopHost : IAsyncDisposable
         if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"POST /api/dev/token answered {(int)response.StatusCode}: {body}");
         return System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("accessToken").GetString()!;
     }
+
+    /// <summary>True when the suite runs against a shop it did not start (ORDERLY_BASE_URL, or ORDERLY_APP_URLS with a URL per app).</summary>
+    public static bool IsExternal =>
+        !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("ORDERLY_BASE_URL"))
+        || !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("ORDERLY_APP_URLS"));
 
     public Uri BaseUrl { get; }
 
@@ -105,6 +114,9 @@ public sealed class ShopHost : IAsyncDisposable
     private static async Task<ShopHost> StartAsync(IReadOnlyDictionary<string, string>? environment)
     {
         var external = Environment.GetEnvironmentVariable("ORDERLY_BASE_URL");
+        // With a URL per app, any of them stands as the base: the routing sends each request on to its own app.
+        if (string.IsNullOrWhiteSpace(external) && Environment.GetEnvironmentVariable("ORDERLY_APP_URLS") is { Length: > 0 } appUrls)
+            external = System.Text.Json.JsonDocument.Parse(appUrls).RootElement[0].GetProperty("url").GetString();
         ShopHost host;
         if (!string.IsNullOrWhiteSpace(external))
         {

@@ -17,7 +17,7 @@ public sealed class StartupTests(ITestOutputHelper output) : IAsyncLifetime
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "orderly-startup-" + Guid.NewGuid().ToString("N")[..12]);
     private readonly List<LocalHostProcess> _hosts = [];
 
-    private static bool External => !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("ORDERLY_BASE_URL"));
+    private static bool External => ShopHost.IsExternal;
 
     public Task InitializeAsync() => Task.CompletedTask;
 

@@ -46,8 +46,10 @@ public sealed class RouteTests
     {
         using var settings = JsonDocument.Parse(Repository.Read($"{AppFolder(context)}/local.settings.sample.json"));
         var port = settings.RootElement.GetProperty("Host").GetProperty("LocalHttpPort").GetInt32();
-        var gateway = Regex.Matches(Repository.Read("infra/emulators/gateway.mjs"), @"\['(?<prefix>/api/[^']*)',\s*(?<port>\d+)\]")
-            .Select(m => (Prefix: m.Groups["prefix"].Value, Port: int.Parse(m.Groups["port"].Value, System.Globalization.CultureInfo.InvariantCulture)))
+        using var table = JsonDocument.Parse(Repository.Read("infra/emulators/app-routes.json"));
+        var ports = table.RootElement.GetProperty("ports");
+        var gateway = table.RootElement.GetProperty("routes").EnumerateArray()
+            .Select(r => (Prefix: r.GetProperty("prefix").GetString()!, Port: ports.GetProperty(r.GetProperty("app").GetString()!).GetInt32()))
             .ToList();
         foreach (var route in RoutesOf(context).Select(r => "/api/" + r.Split(' ')[1]).Where(r => r != "/api/health"))
         {
