@@ -15,6 +15,9 @@ internal sealed class FailingRecords(Backoff backoff)
 
     private readonly ConcurrentDictionary<(string PartitionKey, string DocumentId), Failing> _records = new();
 
+    // Records parked by this relay: a change-feed batch that runs again still holds them, and they count as settled there.
+    private readonly ConcurrentDictionary<(string PartitionKey, string DocumentId), bool> _parked = new();
+
     /// <summary>
     /// One failing record's state: <see cref="FirstRound"/> is the relay round it first failed in, <see cref="RetryAt"/> is in
     /// <see cref="Environment.TickCount64"/> milliseconds.
@@ -40,9 +43,24 @@ internal sealed class FailingRecords(Backoff backoff)
 
     public void Forget(PendingOutboxRecord record) => _records.TryRemove(Key(record), out _);
 
-    /// <summary>Drops the records no longer pending (a loop relay reads from the oldest, so a failing record is always in its window).</summary>
+    /// <summary>The record was parked (or left the outbox otherwise): it is no longer failing, and is settled.</summary>
+    public void Parked(PendingOutboxRecord record)
+    {
+        Forget(record);
+        if (_parked.Count >= MaxTracked) _parked.Clear();
+        _parked[Key(record)] = true;
+    }
+
+    /// <summary>True when this relay parked the record already.</summary>
+    public bool WasParked(PendingOutboxRecord record) => _parked.ContainsKey(Key(record));
+
+    /// <summary>
+    /// Drops the records no longer pending (a loop relay reads from the oldest, so a failing record is always in its window,
+    /// and a parked one is never read again).
+    /// </summary>
     public void KeepOnly(IReadOnlyList<PendingOutboxRecord> pending)
     {
+        _parked.Clear();
         if (_records.IsEmpty) return;
         var still = pending.Select(Key).ToHashSet();
         foreach (var key in _records.Keys)

@@ -93,12 +93,19 @@ public sealed class OutboxRelay(IOutboxFeed feed, ParkedOutbox parked, IMessageP
     public async Task RelayAsync(IReadOnlyList<PendingOutboxRecord> pending, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pending);
-        if (pending.Count == 0) return;
-        var round = await RelayRoundAsync(pending, waitOutRetries: false, cancellationToken).ConfigureAwait(false);
-        round.StillFailing?.Throw();
+        // A batch that runs again still holds what this relay parked; the rest goes round until all of it is settled (a round
+        // that throws nothing settles at least one record, so this ends): the later records of a parked one's partition were
+        // not tried in the round that parked it, and the trigger must not checkpoint past them.
+        var remaining = pending.Where(p => !_failing.WasParked(p)).ToList();
+        while (remaining.Count > 0)
+        {
+            var round = await RelayRoundAsync(remaining, waitOutRetries: false, cancellationToken).ConfigureAwait(false);
+            round.StillFailing?.Throw();
+            remaining = remaining.Where(p => !round.Settled.Contains(p)).ToList();
+        }
     }
 
-    private sealed record Round(int Published, int Parked, ExceptionDispatchInfo? StillFailing);
+    private sealed record Round(int Published, int Parked, ExceptionDispatchInfo? StillFailing, IReadOnlySet<PendingOutboxRecord> Settled);
 
     private sealed record Failure(PendingOutboxRecord Record, Exception Error, bool OwnFault);
 
@@ -119,7 +126,7 @@ public sealed class OutboxRelay(IOutboxFeed feed, ParkedOutbox parked, IMessageP
             }
             candidates.Add(record);
         }
-        if (candidates.Count == 0) return new Round(0, 0, null);
+        if (candidates.Count == 0) return new Round(0, 0, null, new HashSet<PendingOutboxRecord>(ReferenceEqualityComparer.Instance));
 
         List<PendingOutboxRecord> published;
         List<Failure> failed = [];
@@ -144,7 +151,7 @@ public sealed class OutboxRelay(IOutboxFeed feed, ParkedOutbox parked, IMessageP
             }
         }
 
-        var parkedCount = 0;
+        var settled = new HashSet<PendingOutboxRecord>(published, ReferenceEqualityComparer.Instance);
         ExceptionDispatchInfo? stillFailing = null;
         foreach (var failure in failed)
         {
@@ -152,12 +159,12 @@ public sealed class OutboxRelay(IOutboxFeed feed, ParkedOutbox parked, IMessageP
                 _destinationTookInRound.GetValueOrDefault(failure.Record.Record.Destination), now);
             if (state.Attempts >= options.MaxPublishAttempts && await TryParkAsync(failure.Record, state, cancellationToken).ConfigureAwait(false))
             {
-                parkedCount++;
+                settled.Add(failure.Record);
                 continue;
             }
             stillFailing ??= ExceptionDispatchInfo.Capture(failure.Error);
         }
-        return new Round(published.Count, parkedCount, stillFailing);
+        return new Round(published.Count, settled.Count - published.Count, stillFailing, settled);
     }
 
     /// <summary>
@@ -212,7 +219,7 @@ public sealed class OutboxRelay(IOutboxFeed feed, ParkedOutbox parked, IMessageP
         try
         {
             await parked.ParkAsync(record, state.Attempts, state.LastError, cancellationToken).ConfigureAwait(false);
-            _failing.Forget(record);
+            _failing.Parked(record);
             logger.LogError("Outbox record {MessageId} to {Destination} (partition {PartitionKey}) parked after {Attempts} failed attempts: {Reason}. " +
                 "Triage: /api/admin/dead-letters/{TriageId}", record.Record.MessageId, record.Record.Destination, record.PartitionKey,
                 state.Attempts, state.LastError, parked.TriageId(record.Record.MessageId));
@@ -220,7 +227,7 @@ public sealed class OutboxRelay(IOutboxFeed feed, ParkedOutbox parked, IMessageP
         }
         catch (DocumentNotFoundException)
         {
-            _failing.Forget(record); // it left the outbox meanwhile: another relay published it
+            _failing.Parked(record); // it left the outbox meanwhile: another relay published or parked it
             return true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

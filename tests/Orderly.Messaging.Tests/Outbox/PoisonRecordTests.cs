@@ -202,6 +202,7 @@ public sealed class PoisonRecordTests
     {
         await using var h = await PipelineHarness.StartAsync();
         var poison = await CommitAsync(h, Confirm("o-poison"));
+        var behind = await CommitAsync(h, Cancelled("o-poison"));
         var good = await CommitAsync(h, Confirm("o-2"));
         var publisher = new RefusingPublisher(h.Broker);
         publisher.Refuse(poison.MessageId);
@@ -210,10 +211,16 @@ public sealed class PoisonRecordTests
         var delivered = await h.Outbox.ReadPendingAsync(10); // what the trigger pushes, delivered again after a throw
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => relay.RelayAsync(delivered));
-        await relay.RelayAsync(delivered);
+        Assert.DoesNotContain(behind.MessageId, publisher.PublishedIds); // it waits behind the poison, in the batch that comes again
+        await relay.RelayAsync(delivered); // parks the poison, then the record behind it goes before the batch completes
+        Assert.Contains(behind.MessageId, publisher.PublishedIds);
+        var calls = publisher.Calls;
+        await relay.RelayAsync(delivered); // delivered once more (a checkpoint lost): what was parked stays parked
 
         Assert.Equal(poison.MessageId, Assert.Single(await parked.ListAsync()).MessageId);
         Assert.Contains(good.MessageId, publisher.PublishedIds);
+        Assert.DoesNotContain(poison.MessageId, publisher.PublishedIds);
+        Assert.Equal(1, publisher.Calls - calls); // the other two again, in one call (duplicates the bus drops)
         Assert.Empty(await h.Outbox.ReadPendingAsync(10));
     }
 
