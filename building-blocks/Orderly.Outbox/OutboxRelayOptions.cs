@@ -27,8 +27,8 @@ public sealed class OutboxRelayOptions
     /// <summary>
     /// Failed attempts after which a record is parked for triage instead of tried again. An attempt counts only when the failure
     /// is the record's own: it cannot be made into a message, or the bus took another record for the same destination since
-    /// this one first failed (an outage of the bus or of a destination parks nothing new). With the default delays, 10 attempts
-    /// span about 80 s.
+    /// this one first failed (an outage of the bus or of a destination parks nothing new). With the default (jittered) delays, 10
+    /// attempts span 40 to 80 s.
     /// </summary>
     public int MaxPublishAttempts { get; set; } = 10;
 
