@@ -1,3 +1,5 @@
+using Orderly.Storage;
+
 namespace Orderly.Outbox;
 
 /// <summary>An outbox record waiting to be published, with its place in the store's commit order.</summary>
@@ -14,6 +16,12 @@ public interface IOutboxFeed
 
     /// <summary>Marks records published; a record not acknowledged (a crash after publish) is published again, with the same message id.</summary>
     Task AcknowledgeAsync(IReadOnlyList<PendingOutboxRecord> published, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Up to <paramref name="max"/> parked records of the container (kind <see cref="ParkedOutboxRecord.Kind"/>), across
+    /// partitions, oldest first: what <see cref="ParkedOutbox"/> lists for triage.
+    /// </summary>
+    Task<IReadOnlyList<StoredDocument>> ReadParkedAsync(int max, CancellationToken cancellationToken = default);
 
     /// <summary>Completes when new records may be pending, or after <paramref name="maxWait"/>.</summary>
     Task WaitForRecordsAsync(TimeSpan maxWait, CancellationToken cancellationToken = default);

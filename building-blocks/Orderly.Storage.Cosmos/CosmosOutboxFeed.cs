@@ -48,5 +48,22 @@ public sealed class CosmosOutboxFeed(Container container) : IOutboxFeed
         }
     }
 
+    /// <summary>A cross-partition query by kind (triage reads a handful; a relay never calls it).</summary>
+    public async Task<IReadOnlyList<StoredDocument>> ReadParkedAsync(int max, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        var query = new QueryDefinition("SELECT * FROM c WHERE c.kind = @kind").WithParameter("@kind", ParkedOutboxRecord.Kind);
+        var documents = new List<StoredDocument>();
+        using var pages = container.GetItemQueryStreamIterator(query, requestOptions: new QueryRequestOptions { MaxItemCount = max });
+        while (pages.HasMoreResults && documents.Count < max)
+        {
+            using var page = await CosmosDocumentStore.Call(() => pages.ReadNextAsync(cancellationToken), "parked outbox query", cancellationToken).ConfigureAwait(false);
+            if (!page.IsSuccessStatusCode)
+                throw CosmosStatusMap.ToException(page.StatusCode, "parked outbox query: " + page.ErrorMessage, null, CosmosStatusMap.RetryAfter(page.Headers));
+            documents.AddRange(await CosmosDocument.FromQueryPageAsync(page.Content, cancellationToken).ConfigureAwait(false));
+        }
+        return documents.Take(max).ToList();
+    }
+
     public Task WaitForRecordsAsync(TimeSpan maxWait, CancellationToken cancellationToken = default) => Task.Delay(maxWait, cancellationToken);
 }

@@ -219,6 +219,24 @@ public sealed class DeadLetterTriageTests(DeadLetterShop fixture, ITestOutputHel
         Assert.Equal("Pending", (await shop.GetJsonAsync($"api/admin/dead-letters/{id}")).Str("status"));
     }
 
+    [Fact]
+    public async Task Outbox_entries_share_the_triage_routes_and_an_unknown_or_malformed_outbox_id_is_a_404_problem()
+    {
+        if (Shop() is not { } shop) return;
+        Assert.All(await shop.GetListAsync("api/admin/dead-letters?entity=outbox:orders"), l => Assert.Equal("outbox:orders", l.Str("entity")));
+
+        foreach (var id in new[] { "outbox:orders:no-such-message", "outbox:", "outbox:orders:", "outbox:nowhere:x", "outbox:orders:" + new string('x', 2000) })
+        {
+            var client = await shop.OperatorAsync();
+            using (var show = await client.GetAsync($"api/admin/dead-letters/{Uri.EscapeDataString(id)}"))
+                await AssertProblemAsync(show, HttpStatusCode.NotFound);
+            using (var resubmit = await client.PostAsync($"api/admin/dead-letters/{Uri.EscapeDataString(id)}/resubmit", null))
+                await AssertProblemAsync(resubmit, HttpStatusCode.NotFound);
+            using (var ignore = await client.PostAsJsonAsync($"api/admin/dead-letters/{Uri.EscapeDataString(id)}/ignore", new { note = "looked at it" }))
+                await AssertProblemAsync(ignore, HttpStatusCode.NotFound);
+        }
+    }
+
     private ShopApi? Shop()
     {
         if (fixture.Host is { } host) return new ShopApi(host);

@@ -18,6 +18,10 @@ public sealed class HostingTests : ShopTest
         Assert.Contains("broker", checks);
         Assert.Contains("relay", checks);
         Assert.Contains("saga-runner", checks);
+        // The relay's entry counts parked outbox records (awaiting triage), in all and per context.
+        var relay = health.Prop("checks")!.Value.Prop("relay")!.Value.Prop("data")!.Value;
+        Assert.Equal(JsonValueKind.Number, relay.Prop("parked")!.Value.ValueKind);
+        Assert.Equal(JsonValueKind.Number, relay.Prop("orders")!.Value.Prop("parked")!.Value.ValueKind);
     }
 
     [Fact]

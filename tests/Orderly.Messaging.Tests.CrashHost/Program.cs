@@ -31,7 +31,7 @@ await Task.WhenAll(Enumerable.Range(0, orders).Select(i =>
 Console.WriteLine($"committed {orders}");
 
 var round = 0;
-var relay = new OutboxRelay(feed, broker, new OutboxRelayOptions
+var relay = new OutboxRelay(feed, new ParkedOutbox(store, feed), broker, new OutboxRelayOptions
 {
     BatchSize = batchSize,
     AfterPublish = async published =>

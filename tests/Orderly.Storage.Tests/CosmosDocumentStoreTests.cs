@@ -101,6 +101,9 @@ public sealed class CosmosDocumentStoreTests(CosmosContainerFixture fixture) : D
         using (var batch = await container.CreateTransactionalBatch(new PartitionKey(pk)).CreateItemStream(a).CreateItemStream(b).ExecuteAsync())
             Assert.Equal(HttpStatusCode.InternalServerError, batch.StatusCode); // Cosmos DB commits both
 
+        using (var page = await container.GetItemQueryStreamIterator(new QueryDefinition("SELECT * FROM c")).ReadNextAsync())
+            Assert.Equal(HttpStatusCode.BadRequest, page.StatusCode); // Cosmos DB answers a cross-partition query (the outbox feed's)
+
         using (var expiring = Item("expiring", ttl: 1))
         using (var created = await container.CreateItemStreamAsync(expiring, new PartitionKey(pk)))
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);

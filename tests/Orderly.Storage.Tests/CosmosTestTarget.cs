@@ -18,6 +18,7 @@ public sealed class CosmosTestTarget
     private const string RealEndpoint = $"set {EndpointVariable} to run it against Cosmos DB";
     private const string NoBatch = $"{Package} has no TransactionalBatch (it answers the SDK's batch request with 500); {RealEndpoint}";
     private const string NoTtl = $"{Package} has no TTL expiry (nor TransactionalBatch); {RealEndpoint}";
+    private const string NoCrossPartition = $"{Package} refuses a cross-partition query (400 'missing partition keys'); {RealEndpoint}";
     private const string MissingIs500 = $"{Package} answers 500, not 404, to a read of a missing item; {RealEndpoint}";
 
     /// <summary>The contract tests the local server cannot answer, each with the feature it lacks (checked by <c>The_local_server_still_lacks_what_the_skipped_tests_need</c>).</summary>
@@ -30,6 +31,10 @@ public sealed class CosmosTestTarget
         [nameof(DocumentStoreContract.A_batch_of_100_writes_commits_and_one_of_101_is_refused_whole)] = NoBatch,
         [nameof(DocumentStoreContract.Batch_returns_new_etags_that_the_next_replace_accepts)] = NoBatch,
         [nameof(DocumentStoreContract.Expired_document_disappears_and_its_id_can_be_created_again)] = NoTtl,
+        [nameof(ParkedOutboxContract.Parking_takes_the_record_out_of_the_outbox_and_keeps_it_in_its_partition_with_its_reason)] = NoBatch,
+        [nameof(ParkedOutboxContract.Resubmitting_puts_the_record_back_into_the_outbox_under_its_message_id_once)] = NoBatch,
+        [nameof(ParkedOutboxContract.Parked_records_are_listed_across_partitions_and_never_read_as_pending)] = NoCrossPartition,
+        [nameof(ParkedOutboxContract.Ignoring_writes_the_note_at_the_records_etag_and_a_second_ignore_is_a_conflict)] = NoCrossPartition,
     };
 
     /// <summary>Tests that check the local server itself; they skip against a real endpoint.</summary>

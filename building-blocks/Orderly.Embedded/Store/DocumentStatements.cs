@@ -35,6 +35,7 @@ internal sealed partial class DocumentStatements
     public const string ReserveSequence = "UPDATE document_sequence SET value = value + $count WHERE id = 1 RETURNING value";
     public const string PurgeExpired = "DELETE FROM documents WHERE container = $container AND expires_at IS NOT NULL AND expires_at <= $now";
     public const string ReadOutbox = $"SELECT partition_key, id, seq, body FROM documents WHERE container = $container AND kind = 'outbox' AND {DocumentTable.Live} ORDER BY seq LIMIT $max";
+    public const string ReadParked = $"SELECT partition_key, id, body, etag FROM documents WHERE container = $container AND kind = 'outbox-parked' AND {DocumentTable.Live} ORDER BY seq LIMIT $max";
     public const string DeleteOutbox = "DELETE FROM documents WHERE container = $container AND partition_key = $pk AND id = $id AND seq = $seq";
 
     /// <summary>The prepared command for <paramref name="sql"/>, bound to <paramref name="transaction"/> (null on readers).</summary>

@@ -19,6 +19,7 @@ internal static class DocumentTable
             seq           INTEGER NOT NULL,
             PRIMARY KEY (container, partition_key, id));
         CREATE INDEX IF NOT EXISTS documents_outbox ON documents (container, seq) WHERE kind = 'outbox';
+        CREATE INDEX IF NOT EXISTS documents_parked ON documents (container, seq) WHERE kind = 'outbox-parked';
         CREATE INDEX IF NOT EXISTS documents_expiry ON documents (container, expires_at) WHERE expires_at IS NOT NULL;
         CREATE TABLE IF NOT EXISTS document_sequence (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL);
         INSERT OR IGNORE INTO document_sequence (id, value) VALUES (1, 0);

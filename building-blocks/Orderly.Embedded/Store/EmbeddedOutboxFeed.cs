@@ -71,6 +71,26 @@ public sealed class EmbeddedOutboxFeed : IOutboxFeed
         }, cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<IReadOnlyList<StoredDocument>> ReadParkedAsync(int max, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        await _ready.ConfigureAwait(false);
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        return _database.Read(connection =>
+        {
+            var cmd = DocumentStatements.For(connection).Get(DocumentStatements.ReadParked)
+                .With("$container", _container).With("$now", now).With("$max", max);
+            using var reader = cmd.ExecuteReader();
+            var documents = new List<StoredDocument>();
+            while (reader.Read())
+            {
+                documents.Add(new StoredDocument(reader.GetString(1), reader.GetString(0), ParkedOutboxRecord.Kind,
+                    EmbeddedDocumentStore.ParseBody(reader.GetString(2)), reader.GetString(3)));
+            }
+            return documents;
+        });
+    }
+
     public Task WaitForRecordsAsync(TimeSpan maxWait, CancellationToken cancellationToken = default) =>
         _committed.WaitAsync(Interlocked.Read(ref _seenGeneration), maxWait, cancellationToken);
 }

@@ -22,6 +22,9 @@ public sealed class InventoryMessages(ServiceBusConsumer consumer, OutboxChangeF
         consumer.ProcessAsync(Destinations.InventoryEvents, Destinations.InventoryAvailabilitySubscription, message, actions, ct);
 
     [Function("InventoryOutboxRelay")]
+    // Without a retry policy the trigger checkpoints a failed batch and never delivers it again; with it, a throw (only while a
+    // record is neither published nor parked, see OutboxRelay) runs the same batch again, with backoff, until it completes.
+    [ExponentialBackoffRetry(-1, "00:00:01", "00:01:00")]
     public Task InventoryOutboxRelay(
         [CosmosDBTrigger("%ORDERLY_COSMOS_DATABASE%", InventoryModule.Name, Connection = "CosmosDBConnection", LeaseContainerName = "leases",
             LeaseContainerPrefix = "inventory-", StartFromBeginning = true)] IReadOnlyList<ChangedDocument> changes,

@@ -4,6 +4,7 @@ using Orderly.Embedded.Broker;
 using Orderly.Embedded.Store;
 using Orderly.Orchestrations.Durable.AzureStorage;
 using Orderly.Orchestrations.Embedded;
+using Orderly.Outbox;
 using Orderly.Storage;
 
 namespace Orderly.LocalHost;
@@ -43,10 +44,11 @@ public sealed class BrokerHealthCheck(EmbeddedBroker broker, MessageConsumers co
 }
 
 /// <summary>
-/// The outbox relays keep up: how many outbox records wait per container and how old the oldest is. Degraded when a record
-/// has waited a minute (the relay is failing to publish, and the logs say why).
+/// The outbox relays keep up: per container, how many outbox records wait and how old the oldest is, and how many records
+/// are parked awaiting triage. Degraded when a record has waited a minute (the relay is failing to publish, and the logs say
+/// why), or while any record is parked: a message the system meant to send has not gone, and only an operator can decide.
 /// </summary>
-public sealed class RelayHealthCheck(SqliteDatabase database, TimeProvider time) : IHealthCheck
+public sealed class RelayHealthCheck(SqliteDatabase database, TimeProvider time, IServiceProvider services) : IHealthCheck
 {
     private static readonly TimeSpan Lagging = TimeSpan.FromMinutes(1);
 
@@ -54,14 +56,23 @@ public sealed class RelayHealthCheck(SqliteDatabase database, TimeProvider time)
     {
         var data = new Dictionary<string, object>();
         var worst = TimeSpan.Zero;
+        var parkedInAll = 0;
         foreach (var container in ShopContexts.Containers)
         {
             var pending = await new EmbeddedOutboxFeed(database, container, time).ReadPendingAsync(1000, cancellationToken);
             var lag = pending.Count == 0 ? TimeSpan.Zero : time.GetUtcNow() - pending.Min(p => p.Record.CreatedAt);
             if (lag > worst) worst = lag;
-            data[container] = new { pending = pending.Count, lagMs = (long)lag.TotalMilliseconds };
+            var parked = await services.GetRequiredKeyedService<ParkedOutbox>(container).CountAwaitingTriageAsync(cancellationToken);
+            parkedInAll += parked;
+            data[container] = new { pending = pending.Count, lagMs = (long)lag.TotalMilliseconds, parked };
         }
         data["maxLagMs"] = (long)worst.TotalMilliseconds;
+        data["parked"] = parkedInAll;
+        if (parkedInAll > 0)
+        {
+            return HealthCheckResult.Degraded(
+                $"{parkedInAll} outbox record(s) parked after failing to publish; see /api/admin/dead-letters?status=Pending", data: data);
+        }
         return worst < Lagging
             ? HealthCheckResult.Healthy("outbox relays keep up", data)
             : HealthCheckResult.Degraded($"an outbox record has waited {worst.TotalSeconds:F0}s to be published", data: data);

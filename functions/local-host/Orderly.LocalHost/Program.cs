@@ -65,7 +65,9 @@ services.AddSingleton(database);
 services.AddSingleton(broker);
 services.AddSingleton<IMessagePublisher>(broker);
 services.AddSingleton<IMessageReceiver>(broker);
-services.AddSingleton<IDeadLetterQueue>(new EmbeddedDeadLetterQueue(broker));
+// Triage sees the broker's dead letters and every context's parked outbox records as one list.
+services.AddSingleton<IDeadLetterQueue>(sp => new DeadLetterQueues(
+    [new EmbeddedDeadLetterQueue(broker), .. ShopContexts.Containers.Select(c => sp.GetRequiredKeyedService<ParkedOutbox>(c))]));
 services.AddSingleton<ShopCounters>();
 services.AddSingleton(TimeProvider.System);
 services.AddSingleton(new BackgroundLoops(TimeProvider.System)); // every loop below reports here; health reads it
@@ -84,8 +86,9 @@ services.AddConsumerPipeline(configuration);
 
 // Hosted services stop in reverse order: consumers (registered last) stop taking messages and finish in-flight ones first,
 // then the saga runner, then the relays.
+var relayOptions = new OutboxRelayOptions().ReadFrom(configuration.GetSection(OutboxRelayOptions.Section));
 foreach (var container in ShopContexts.Containers)
-    services.AddOutboxRelay(_ => new EmbeddedOutboxFeed(database, container), name: $"outbox relay {container}");
+    services.AddOutboxRelay(container, _ => new EmbeddedOutboxFeed(database, container), relayOptions);
 services.AddSagaEngine(configuration, database, dataPath);
 services.AddSingleton<MessageConsumers>();
 services.AddHostedService(sp => sp.GetRequiredService<MessageConsumers>());

@@ -22,6 +22,9 @@ public sealed class OrdersMessages(ServiceBusConsumer consumer, OutboxChangeFeed
         consumer.ProcessAsync(Destinations.OrdersEvents, Destinations.OrdersReadModelSubscription, message, actions, ct);
 
     [Function("OrdersOutboxRelay")]
+    // Without a retry policy the trigger checkpoints a failed batch and never delivers it again; with it, a throw (only while a
+    // record is neither published nor parked, see OutboxRelay) runs the same batch again, with backoff, until it completes.
+    [ExponentialBackoffRetry(-1, "00:00:01", "00:01:00")]
     public Task OrdersOutboxRelay(
         [CosmosDBTrigger("%ORDERLY_COSMOS_DATABASE%", OrdersModule.Name, Connection = "CosmosDBConnection", LeaseContainerName = "leases",
             LeaseContainerPrefix = "orders-", StartFromBeginning = true)] IReadOnlyList<ChangedDocument> changes,

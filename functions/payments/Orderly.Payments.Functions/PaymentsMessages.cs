@@ -16,6 +16,9 @@ public sealed class PaymentsMessages(ServiceBusConsumer consumer, OutboxChangeFe
         consumer.ProcessAsync(Destinations.PaymentsCommands, message, actions, ct);
 
     [Function("PaymentsOutboxRelay")]
+    // Without a retry policy the trigger checkpoints a failed batch and never delivers it again; with it, a throw (only while a
+    // record is neither published nor parked, see OutboxRelay) runs the same batch again, with backoff, until it completes.
+    [ExponentialBackoffRetry(-1, "00:00:01", "00:01:00")]
     public Task PaymentsOutboxRelay(
         [CosmosDBTrigger("%ORDERLY_COSMOS_DATABASE%", PaymentsModule.Name, Connection = "CosmosDBConnection", LeaseContainerName = "leases",
             LeaseContainerPrefix = "payments-", StartFromBeginning = true)] IReadOnlyList<ChangedDocument> changes,

@@ -46,11 +46,16 @@ public static class FunctionAppHost
         services.AddServiceBusDeadLetterTriage(contextName, consumedEntities);
         services.AddSingleton<ServiceBusConsumer>();
 
-        // In Azure the change-feed trigger pushes outbox records to the relay; the polling feed only acknowledges (deletes).
-        services.AddSingleton(sp => new OutboxChangeFeed(
-            new OutboxRelay(new CosmosOutboxFeed(sp.GetRequiredKeyedService<Container>(contextName)), sp.GetRequiredService<IMessagePublisher>(),
-                new OutboxRelayOptions(), sp.GetRequiredService<ILogger<OutboxRelay>>()),
-            new CosmosOutboxFeed(sp.GetRequiredKeyedService<Container>(contextName))));
+        // In Azure the change-feed trigger pushes outbox records to the relay; the polling feed only acknowledges (deletes) and
+        // lists parked records, which are parked through the store port in their own partition.
+        var relayOptions = new OutboxRelayOptions().ReadFrom(builder.Configuration.GetSection(OutboxRelayOptions.Section));
+        services.AddSingleton(sp =>
+        {
+            var feed = new CosmosOutboxFeed(sp.GetRequiredKeyedService<Container>(contextName));
+            var parked = new ParkedOutbox(sp.GetRequiredKeyedService<IDocumentStore>(contextName), feed, sp.GetService<TimeProvider>());
+            return new OutboxChangeFeed(new OutboxRelay(feed, parked, sp.GetRequiredService<IMessagePublisher>(), relayOptions,
+                sp.GetRequiredService<ILogger<OutboxRelay>>()));
+        });
 
         var health = services.AddHealthChecks().AddTypeActivatedCheck<StoreHealthCheck>("cosmos", contextName);
         if (consumedEntities.Count > 0) health.AddTypeActivatedCheck<ServiceBusHealthCheck>("servicebus", consumedEntities[0]);

@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Orderly.Outbox;
 using Orderly.Storage;
-using Orderly.Storage.Cosmos;
 
 namespace Orderly.Functions.Hosting;
 
@@ -15,10 +14,11 @@ public sealed record ChangedDocument(
 
 /// <summary>
 /// The outbox relay on the change feed: of the changed items, publishes the outbox records (in feed order, which is commit
-/// order per partition), then deletes them. A throw makes the trigger deliver the batch again; the records keep their
-/// message ids, so Service Bus duplicate detection and the consumers' inboxes drop what was already sent.
+/// order per partition), then deletes them; a record that keeps failing is parked in its partition (<see cref="OutboxRelay"/>).
+/// A throw, only while a record is neither published nor parked, makes the trigger deliver the batch again; the records keep
+/// their message ids, so Service Bus duplicate detection and the consumers' inboxes drop what was already sent.
 /// </summary>
-public sealed class OutboxChangeFeed(OutboxRelay relay, CosmosOutboxFeed feed)
+public sealed class OutboxChangeFeed(OutboxRelay relay)
 {
     public async Task RelayAsync(IReadOnlyList<ChangedDocument> changes, CancellationToken cancellationToken)
     {
@@ -27,7 +27,6 @@ public sealed class OutboxChangeFeed(OutboxRelay relay, CosmosOutboxFeed feed)
             .Select((c, i) => new PendingOutboxRecord(c.PartitionKey, c.Id, i, c.Body.Deserialize<OutboxRecord>(DocumentJson.Options)!))
             .ToList();
         if (pending.Count == 0) return;
-        await relay.PublishAsync(pending.Select(p => p.Record).ToList(), cancellationToken).ConfigureAwait(false);
-        await feed.AcknowledgeAsync(pending, cancellationToken).ConfigureAwait(false);
+        await relay.RelayAsync(pending, cancellationToken).ConfigureAwait(false);
     }
 }

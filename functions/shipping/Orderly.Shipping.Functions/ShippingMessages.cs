@@ -16,6 +16,9 @@ public sealed class ShippingMessages(ServiceBusConsumer consumer, OutboxChangeFe
         consumer.ProcessAsync(Destinations.ShippingCommands, message, actions, ct);
 
     [Function("ShippingOutboxRelay")]
+    // Without a retry policy the trigger checkpoints a failed batch and never delivers it again; with it, a throw (only while a
+    // record is neither published nor parked, see OutboxRelay) runs the same batch again, with backoff, until it completes.
+    [ExponentialBackoffRetry(-1, "00:00:01", "00:01:00")]
     public Task ShippingOutboxRelay(
         [CosmosDBTrigger("%ORDERLY_COSMOS_DATABASE%", ShippingModule.Name, Connection = "CosmosDBConnection", LeaseContainerName = "leases",
             LeaseContainerPrefix = "shipping-", StartFromBeginning = true)] IReadOnlyList<ChangedDocument> changes,

@@ -29,7 +29,7 @@ public sealed class RelayCrashTests
             //    broker's duplicate detection is off for this queue, so the copies reach the consumer and the inbox must drop them.
             await using var h = await PipelineHarness.StartAsync(databasePath: database, topology: CrashScenario.Topology());
             Assert.Equal(Orders - (HangAfterRound - 1) * BatchSize, (await h.PendingOutboxAsync()).Count);
-            var relay = new OutboxRelay(h.Outbox, h.Broker, new OutboxRelayOptions { BatchSize = BatchSize }, NullLogger<OutboxRelay>.Instance);
+            var relay = new OutboxRelay(h.Outbox, new ParkedOutbox(h.Store, h.Outbox), h.Broker, new OutboxRelayOptions { BatchSize = BatchSize }, NullLogger<OutboxRelay>.Instance);
             while (await relay.PublishPendingOnceAsync() > 0) { }
 
             await h.ConsumeUntilAsync(() => Task.FromResult(h.Broker.ActiveMessageCount(CrashScenario.Queue) == 0));

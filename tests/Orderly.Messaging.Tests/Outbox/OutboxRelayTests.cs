@@ -27,7 +27,7 @@ public sealed class OutboxRelayTests
     {
         var publisher = new RecordingPublisher(failFirst);
         var factory = LoggerFactory.Create(b => b.AddProvider(logs ?? new CapturedLogs()).SetMinimumLevel(LogLevel.Debug));
-        var relay = new OutboxRelay(h.Outbox, publisher, new OutboxRelayOptions
+        var relay = new OutboxRelay(h.Outbox, new ParkedOutbox(h.Store, h.Outbox), publisher, new OutboxRelayOptions
         {
             BatchSize = batchSize,
             IdleWait = TimeSpan.FromMilliseconds(50),
@@ -109,9 +109,9 @@ public sealed class OutboxRelayTests
         await using var h = await PipelineHarness.StartAsync();
         var message = await CommitChangeAsync(h, "o-1", 1);
         var (relay, publisher) = RelayFor(h);
-        var records = await h.PendingOutboxAsync();
+        var records = await h.Outbox.ReadPendingAsync(10);
 
-        await relay.PublishAsync(records);
+        await relay.RelayAsync(records);
 
         Assert.Equal(message.MessageId, Assert.Single(publisher.Published).MessageId);
         Assert.Equal(PipelineHarness.Topic, publisher.Published[0].Destination);
