@@ -26,6 +26,7 @@ public sealed class CountingProvider : IPaymentProvider
     public int Authorizations => Volatile.Read(ref _authorizations);
     public int Captures => Volatile.Read(ref _captures);
     public List<string> Voids { get; } = [];
+    public List<(string Reference, Money Amount)> Refunds { get; } = [];
     public TaskCompletionSource? Gate { get; set; }
     public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -47,6 +48,12 @@ public sealed class CountingProvider : IPaymentProvider
     {
         lock (Voids) Voids.Add(providerReference);
         return _inner.VoidAsync(providerReference, cancellationToken);
+    }
+
+    public Task RefundAsync(string providerReference, Money amount, CancellationToken cancellationToken)
+    {
+        lock (Refunds) Refunds.Add((providerReference, amount));
+        return _inner.RefundAsync(providerReference, amount, cancellationToken);
     }
 }
 

@@ -37,6 +37,8 @@ public sealed class ProviderWithAnOutage : IPaymentProvider
 
     public async Task VoidAsync(string providerReference, CancellationToken cancellationToken) => await DownAsync(cancellationToken);
 
+    public async Task RefundAsync(string providerReference, Money amount, CancellationToken cancellationToken) => await DownAsync(cancellationToken);
+
     private async Task DownAsync(CancellationToken cancellationToken)
     {
         if (DateTime.UtcNow >= DownUntil) return;

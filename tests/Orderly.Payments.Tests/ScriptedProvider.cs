@@ -39,6 +39,8 @@ public sealed class ScriptedProvider : IPaymentProvider
 
     public Task VoidAsync(string providerReference, CancellationToken cancellationToken) => EnterAsync(cancellationToken);
 
+    public Task RefundAsync(string providerReference, Money amount, CancellationToken cancellationToken) => EnterAsync(cancellationToken);
+
     private async Task EnterAsync(CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _calls);

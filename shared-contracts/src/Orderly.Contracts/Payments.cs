@@ -24,10 +24,13 @@ public sealed record PaymentCaptured(string OrderId, string PaymentId, Money Amo
 [MessageType("orderly.payments.payment-capture-failed.v1", MessageKind.Reply)]
 public sealed record PaymentCaptureFailed(string OrderId, string PaymentId, string Reason);
 
-/// <summary>Command to payments (compensation): void the order's authorization; safe before, after or without one.</summary>
+/// <summary>
+/// Command to payments (compensation): release the order's money. Voids the authorization (safe before, after or without
+/// one), or refunds the payment if it was captured meanwhile.
+/// </summary>
 [MessageType("orderly.payments.void-payment.v1", MessageKind.Command)]
 public sealed record VoidPayment(string OrderId);
 
-/// <summary>Reply: no authorization stands for the order, and a late one will be refused.</summary>
+/// <summary>Reply: no money of the order is held or taken (voided, or refunded), and a late authorization will be refused.</summary>
 [MessageType("orderly.payments.payment-voided.v1", MessageKind.Reply)]
 public sealed record PaymentVoided(string OrderId, string? PaymentId = null);

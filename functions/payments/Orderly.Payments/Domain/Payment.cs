@@ -3,7 +3,7 @@ using Orderly.Contracts;
 
 namespace Orderly.Payments.Domain;
 
-/// <summary>Where a payment stands: Authorized → Captured | Voided; or Declined from the start.</summary>
+/// <summary>Where a payment stands: Authorized → Captured → Refunded, or Authorized → Voided; or Declined from the start.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<PaymentStatus>))]
 public enum PaymentStatus
 {
@@ -11,10 +11,12 @@ public enum PaymentStatus
     Captured,
     Voided,
     Declined,
+    Refunded,
 }
 
 /// <summary>
-/// The payment of one order (partition = order id). Only an authorized payment can be captured; a captured one cannot be voided.
+/// The payment of one order (partition = order id). Only an authorized payment can be captured; a captured one cannot be
+/// voided, only refunded.
 /// A Voided payment without an authorization is a tombstone: a late authorization for the order is refused.
 /// </summary>
 public sealed class Payment
@@ -77,6 +79,20 @@ public sealed class Payment
         if (Status != PaymentStatus.Authorized)
             throw new PaymentRuleViolationException($"Payment of order {OrderId} is {Status}: only an authorized payment can be captured.");
         Status = PaymentStatus.Captured;
+        UpdatedAt = now;
+        return true;
+    }
+
+    /// <summary>
+    /// The captured amount is given back; false when it already was (idempotent). What a compensation does to a capture that
+    /// happened after the saga stopped waiting for it: the money moved, so it can only move back.
+    /// </summary>
+    public bool Refund(DateTimeOffset now)
+    {
+        if (Status == PaymentStatus.Refunded) return false;
+        if (Status != PaymentStatus.Captured)
+            throw new PaymentRuleViolationException($"Payment of order {OrderId} is {Status}: only a captured payment can be refunded.");
+        Status = PaymentStatus.Refunded;
         UpdatedAt = now;
         return true;
     }

@@ -30,6 +30,9 @@ public sealed class CapturePaymentHandler(IPaymentProvider provider) : IMessageH
             case PaymentStatus.Voided:
                 context.Reply(new PaymentCaptureFailed(message.OrderId, message.PaymentId, "voided"));
                 return;
+            case PaymentStatus.Refunded:
+                context.Reply(new PaymentCaptureFailed(message.OrderId, message.PaymentId, "refunded"));
+                return;
             case PaymentStatus.Declined:
                 context.Reply(new PaymentCaptureFailed(message.OrderId, message.PaymentId, "not-authorized"));
                 return;

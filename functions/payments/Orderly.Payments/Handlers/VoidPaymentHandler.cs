@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Orderly.ConsumerPipeline;
 using Orderly.Contracts.Payments;
 using Orderly.Payments.Domain;
@@ -7,9 +8,10 @@ using Orderly.Storage;
 namespace Orderly.Payments.Handlers;
 
 /// <summary>
-/// Voids the order's authorization (compensation): safe before, after or without one. With none, it leaves a Voided
-/// tombstone so a late AuthorizePayment is declined without calling the provider. A captured payment cannot be voided:
-/// that is a permanent failure (dead-letter; it needs a refund, which is a person's decision).
+/// Releases the order's money (compensation): voids the authorization, safe before, after or without one. With none, it
+/// leaves a Voided tombstone so a late AuthorizePayment is declined without calling the provider. A payment already captured
+/// is refunded: the saga compensates a capture whose reply it stopped waiting for (a provider slow past the step timeout),
+/// and a capture that happened can only be undone forward. Either way the reply is PaymentVoided, and a repeat changes nothing.
 /// </summary>
 public sealed class VoidPaymentHandler(IPaymentProvider provider) : IMessageHandler<VoidPayment>
 {
@@ -37,13 +39,21 @@ public sealed class VoidPaymentHandler(IPaymentProvider provider) : IMessageHand
 
         var payment = doc.As<Payment>();
         if (payment.Status == PaymentStatus.Captured)
-            throw new PermanentFailureException("payment-captured", $"The payment of order {message.OrderId} is captured; it cannot be voided, only refunded.");
+        {
+            await provider.RefundAsync(payment.ProviderReference!, payment.Amount!, cancellationToken);
+            payment.Refund(context.Now);
+            context.Batch.Replace(Payment.Kind, Payment.Kind, payment, doc.ETag);
+            context.Logger.LogWarning("Payment {PaymentId} of order {OrderId} was captured after its checkout gave up; refunded {Amount} {Currency}",
+                payment.PaymentId, message.OrderId, payment.Amount!.Amount, payment.Amount.Currency);
+            context.Reply(new PaymentVoided(message.OrderId, payment.PaymentId));
+            return;
+        }
         if (payment.HoldsAuthorization)
         {
             await provider.VoidAsync(payment.ProviderReference!, cancellationToken);
             payment.Void(context.Now);
             context.Batch.Replace(Payment.Kind, Payment.Kind, payment, doc.ETag);
         }
-        context.Reply(new PaymentVoided(message.OrderId, payment.Status == PaymentStatus.Voided ? payment.PaymentId : null));
+        context.Reply(new PaymentVoided(message.OrderId, payment.Status is PaymentStatus.Voided or PaymentStatus.Refunded ? payment.PaymentId : null));
     }
 }

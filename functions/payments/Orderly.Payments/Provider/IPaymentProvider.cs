@@ -2,7 +2,7 @@ using Orderly.Contracts;
 
 namespace Orderly.Payments.Provider;
 
-/// <summary>The payment provider port: authorize an amount against a customer's token, then capture or void it.</summary>
+/// <summary>The payment provider port: authorize an amount against a customer's token, then capture or void it; refund a capture.</summary>
 public interface IPaymentProvider
 {
     /// <summary>
@@ -16,6 +16,9 @@ public interface IPaymentProvider
 
     /// <summary>Releases the held amount.</summary>
     Task VoidAsync(string providerReference, CancellationToken cancellationToken);
+
+    /// <summary>Gives a captured amount back (the provider's idempotency key is the reference: one refund per payment).</summary>
+    Task RefundAsync(string providerReference, Money amount, CancellationToken cancellationToken);
 }
 
 /// <summary>The provider's answer to an authorization: approved with its reference, or declined with a reason.</summary>

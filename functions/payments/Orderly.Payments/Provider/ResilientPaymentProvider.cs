@@ -121,6 +121,9 @@ public sealed class ResilientPaymentProvider : IPaymentProvider
     public Task VoidAsync(string providerReference, CancellationToken cancellationToken) =>
         CallAsync(providerReference, "void", async ct => { await _inner.VoidAsync(providerReference, ct); return true; }, cancellationToken);
 
+    public Task RefundAsync(string providerReference, Money amount, CancellationToken cancellationToken) =>
+        CallAsync(providerReference, "refund", async ct => { await _inner.RefundAsync(providerReference, amount, ct); return true; }, cancellationToken);
+
     private async Task<T> CallAsync<T>(string payment, string act, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
         var key = act + ":" + payment;

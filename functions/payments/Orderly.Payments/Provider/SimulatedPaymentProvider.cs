@@ -38,4 +38,6 @@ public sealed class SimulatedPaymentProvider : IPaymentProvider
     public Task CaptureAsync(string providerReference, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task VoidAsync(string providerReference, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task RefundAsync(string providerReference, Money amount, CancellationToken cancellationToken) => Task.CompletedTask;
 }
