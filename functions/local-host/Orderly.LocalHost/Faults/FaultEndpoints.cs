@@ -4,6 +4,9 @@ using Orderly.Hosting.Http;
 
 namespace Orderly.LocalHost.Faults;
 
+/// <summary>What <c>POST /api/admin/faults</c> takes: a fault, and the seconds of its window or the count of malformed messages.</summary>
+public sealed record FaultRequest(string Fault, int? Seconds, int? Count);
+
 /// <summary>What <c>POST /api/admin/faults</c> answers: the fault, until when its window is open (null for a flood), how many messages were sent.</summary>
 public sealed record FaultInjected(string Fault, DateTimeOffset? OpenUntil, int? Sent);
 
@@ -28,6 +31,7 @@ public static class FaultEndpoints
             .WithSummary($"Fault injection (LocalHost__FaultInjection=true only): {{ fault, seconds }} opens a window of " +
                 $"{string.Join(", ", FaultKinds.Windows)} for 0–{MaxSeconds} s (0 shuts it); " +
                 $"{{ fault: \"{FaultKinds.MalformedMessages}\", count }} sends 1–{MaxMessages} malformed messages round the command queues.")
+            .Accepts<FaultRequest>("application/json")
             .Produces<FaultInjected>().ProducesValidationProblem();
         return routes;
     }
