@@ -101,10 +101,11 @@ public sealed class FaultScenarioTests(ITestOutputHelper output)
 
         // Every malformed message dead-lettered, each with its reason (the same deadline as the orders).
         IReadOnlyDictionary<string, int> reasons = new Dictionary<string, int>();
-        var allDead = await Eventually.TrueAsync(async () => (reasons = await shop.DeadLetterReasonsAsync("malformed-")).Values.Sum() >= sent, OutcomeDeadline);
+        var allDead = await Eventually.TrueAsync(async () =>
+            (reasons = await shop.DeadLetterReasonsAsync(id => id.StartsWith(FaultShop.MalformedPrefix, StringComparison.Ordinal))).Values.Sum() >= sent,
+            OutcomeDeadline);
         var deadIn = DateTime.UtcNow - faultEnd;
-        var extra = $"malformed {sent} sent, {reasons.Values.Sum()} dead-lettered in {deadIn.TotalSeconds:F1} s (" +
-                    string.Join(", ", reasons.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => $"{r.Key} {r.Value}")) + ")";
+        var extra = $"malformed {sent} sent, {reasons.Values.Sum()} dead-lettered in {deadIn.TotalSeconds:F1} s ({Count(reasons)})";
         var books = await FinishAsync("5 10000 malformed messages", shop, load, orders, faultEnd, extra);
 
         Assert.Equal(Malformed, sent);
@@ -155,9 +156,13 @@ public sealed class FaultScenarioTests(ITestOutputHelper output)
         var books = await Books.CheckAsync(operatorClient, load.InitialStock, orders);
         // Deliveries handled per order: redeliveries and duplicates show here (scenario 5's include its malformed messages;
         // the count restarts with the process, so the kill scenario leaves it out).
-        if (countDeliveries)
-            extra = $"deliveries/order {(double)await shop.DeliveriesHandledAsync() / orders.Count:F1}" + (extra.Length > 0 ? " | " + extra : "");
-        var figures = new ScenarioFigures(scenario, books, recovery, inFlight, extra);
+        // Dead letters of the checkouts' own messages: a good order's command dead-lettered is a checkout that can only time out.
+        var more = new List<string>();
+        if (countDeliveries) more.Add($"deliveries/order {(double)await shop.DeliveriesHandledAsync() / orders.Count:F1}");
+        var dead = await shop.DeadLetterReasonsAsync(id => !id.StartsWith(FaultShop.MalformedPrefix, StringComparison.Ordinal));
+        more.Add($"dead letters {dead.Values.Sum()}" + (dead.Count == 0 ? "" : $" ({Count(dead)})"));
+        if (extra.Length > 0) more.Add(extra);
+        var figures = new ScenarioFigures(scenario, books, recovery, inFlight, string.Join(" | ", more));
         figures.Report(output);
 
         Assert.True(books.Balance, $"{figures.Line}\n{string.Join('\n', books.Errors.Take(20))}\n{shop.Host.Output}");
@@ -172,6 +177,10 @@ public sealed class FaultScenarioTests(ITestOutputHelper output)
         Assert.True(cancelled.Count == 0,
             $"{cancelled.Count} of {good.Count} orders paid with a good card did not confirm ({books.Outcomes}), e.g. {cancelled.FirstOrDefault()?.OrderId}");
     }
+
+    /// <summary>"a 2, b 3", by name.</summary>
+    private static string Count(IReadOnlyDictionary<string, int> byName) =>
+        string.Join(", ", byName.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => $"{r.Key} {r.Value}"));
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }

@@ -38,6 +38,9 @@ public sealed class FaultShop : IAsyncDisposable
         return DateTime.UtcNow + duration;
     }
 
+    /// <summary>The prefix of the message ids of the malformed messages the host sends.</summary>
+    public const string MalformedPrefix = "malformed-";
+
     /// <summary>Sends <paramref name="count"/> malformed messages round the command queues; returns how many the broker took.</summary>
     public async Task<int> SendMalformedAsync(int count) =>
         (await PostFaultAsync(new { fault = "malformed-messages", count })).GetProperty("sent").GetInt32();
@@ -69,11 +72,11 @@ public sealed class FaultShop : IAsyncDisposable
     public async Task<long> DeliveriesHandledAsync() =>
         (await (await Api.OperatorAsync()).GetFromJsonAsync<JsonElement>("api/admin/stats")).GetProperty("messagesHandled").GetInt64();
 
-    /// <summary>The dead letters whose message id starts with <paramref name="prefix"/>, as (reason, count).</summary>
-    public async Task<IReadOnlyDictionary<string, int>> DeadLetterReasonsAsync(string prefix)
+    /// <summary>The dead letters whose message id <paramref name="matches"/>, as (reason, count).</summary>
+    public async Task<IReadOnlyDictionary<string, int>> DeadLetterReasonsAsync(Func<string, bool> matches)
     {
         var letters = await Api.GetListAsync("api/admin/dead-letters");
-        return letters.Where(l => l.Str("messageId")?.StartsWith(prefix, StringComparison.Ordinal) == true)
+        return letters.Where(l => matches(l.Str("messageId") ?? ""))
             .GroupBy(l => l.Str("reason") ?? "").ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
     }
 
