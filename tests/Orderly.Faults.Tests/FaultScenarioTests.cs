@@ -151,6 +151,13 @@ public sealed class FaultScenarioTests(ITestOutputHelper output)
     {
         var operatorClient = await shop.Api.OperatorAsync();
         var outcomes = await Books.WaitForOutcomesAsync(operatorClient, orders.Select(o => o.OrderId).ToList(), OutcomeDeadline);
+        if (shop.Host.ResidentBytes() is null)
+        {
+            // The host died by itself: nothing more can be read; the line says so and the failure shows what it printed last.
+            var line = $"{scenario,-30} orders {orders.Count} | final {outcomes.Count} | HOST EXITED BY ITSELF, the books cannot be read";
+            ScenarioFigures.Write(output, line);
+            Assert.Fail($"{line}\n{shop.Host.Output}");
+        }
         TimeSpan? recovery = outcomes.Count == orders.Count ? Max(DateTime.UtcNow - faultEnd, TimeSpan.Zero) : null;
         var inFlight = await shop.SagasInFlightAfterAsync(TimeSpan.FromSeconds(10));
         var books = await Books.CheckAsync(operatorClient, load.InitialStock, orders);

@@ -27,12 +27,15 @@ public sealed record ScenarioFigures(string Scenario, BooksReport Books, TimeSpa
     }
 
     /// <summary>Writes the line to the test's output and appends it to the file <see cref="FileVariable"/> names, if any.</summary>
-    public void Report(ITestOutputHelper output)
+    public void Report(ITestOutputHelper output) => Write(output, Line);
+
+    /// <summary>Writes <paramref name="line"/> where <see cref="Report"/> writes (also for a scenario whose host died before its figures).</summary>
+    public static void Write(ITestOutputHelper output, string line)
     {
-        output.WriteLine(Line);
+        output.WriteLine(line);
         if (Environment.GetEnvironmentVariable(FileVariable) is { Length: > 0 } path)
         {
-            lock (FileLock) File.AppendAllLines(path, [Line]);
+            lock (FileLock) File.AppendAllLines(path, [line]);
         }
     }
 }
