@@ -133,8 +133,9 @@ account=devstoreaccount1
 export ORDERLY_AZURITE_CONNECTION="DefaultEndpointsProtocol=http;AccountName=$account;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$(port_of Blob)/$account;QueueEndpoint=http://127.0.0.1:$(port_of Queue)/$account;TableEndpoint=http://127.0.0.1:$(port_of Table)/$account;"
 echo "Azurite $(node -p "require('./$azurite/node_modules/azurite/package.json').version") on 127.0.0.1: blob $(port_of Blob), queue $(port_of Queue), table $(port_of Table)"
 
+# Everything but the fault suite, which runs on its own below.
 say "Testing"
-dotnet test "$out/Buildable.slnx" -c "$config" --no-build --nologo \
+dotnet test "$out/Buildable.slnx" -c "$config" --no-build --nologo --filter "FullyQualifiedName!~Orderly.Faults.Tests" \
   --results-directory "$out/test-results" --logger "trx" --logger "console;verbosity=minimal" 2>&1 | tee "$out/test-output.log"
 test_status=${PIPESTATUS[0]}
 
@@ -148,13 +149,30 @@ Sagas__Engine=AzureStorage Sagas__AzureStorage__ConnectionString="$ORDERLY_AZURI
   --results-directory "$out/test-results/azure-storage" --logger "trx" --logger "console;verbosity=minimal" 2>&1 | tee -a "$out/test-output.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || test_status=1
 
+# The fault suite (tests/Orderly.Faults.Tests): seven scenarios, one at a time, each on a local host of its own with
+# LocalHost__FaultInjection=true, after the other suites so that its recovery seconds are the shop's and not a neighbour's
+# contention. Each scenario appends one line of figures to $ORDERLY_FAULT_FIGURES; they are printed here, in scenario order.
+say "Fault suite (tests/Orderly.Faults.Tests; docs/faults.md says what each line means)"
+export ORDERLY_FAULT_FIGURES="$out/fault-suite.txt"
+rm -f "$ORDERLY_FAULT_FIGURES"
+fault_started=$SECONDS
+dotnet test tests/Orderly.Faults.Tests/Orderly.Faults.Tests.csproj -c "$config" --no-build --nologo \
+  --results-directory "$out/test-results/faults" --logger "trx" --logger "console;verbosity=minimal" >"$out/fault-suite-output.log" 2>&1
+fault_status=$?
+{ grep -E -A1 '^\s+Error Message:' "$out/fault-suite-output.log" | grep -vE '^\s+Error Message:|^--$' | sed 's/^ */FAILED: /'
+  grep -E '^(Passed|Failed)!' "$out/fault-suite-output.log"; } | tee -a "$out/test-output.log"
+[ "$fault_status" -eq 0 ] || test_status=1
+if [ -f "$ORDERLY_FAULT_FIGURES" ]; then sort -n "$ORDERLY_FAULT_FIGURES"; else echo "no figures were written (full output: $out/fault-suite-output.log)"; fi
+echo "fault suite wall time: $((SECONDS - fault_started)) s (full output: $out/fault-suite-output.log)"
+
 # Totals from the TRX files (one per test project). Each test's own result is counted: the TRX
 # <Counters> element leaves skipped tests out of its totals.
 shopt -s nullglob
 passed=0; failed=0; notrun=0; files=0
 count() { grep -oE '<UnitTestResult [^>]*outcome="[A-Za-z]+"' "$2" | grep -c "outcome=\"$1\"" || true; }
-for f in "$out"/test-results/*.trx "$out"/test-results/azure-storage/*.trx; do
+for f in "$out"/test-results/*.trx "$out"/test-results/azure-storage/*.trx "$out"/test-results/faults/*.trx; do
   [ -e "$f" ] || continue
+  grep -q '<UnitTestResult ' "$f" || continue # the fault suite's project in the main pass, where the filter left it nothing
   files=$((files + 1))
   passed=$((passed + $(count Passed "$f")))
   failed=$((failed + $(count Failed "$f") + $(count Error "$f") + $(count Timeout "$f") + $(count Aborted "$f")))
@@ -167,7 +185,7 @@ if [ "$notrun" -gt 0 ]; then
   echo "tests skipped, by reason:"
   awk '/outcome="NotExecuted"/ { want = 1; next }
        want && /<Message>/ { sub(/.*<Message>/, ""); sub(/<\/Message>.*/, ""); print; want = 0 }' \
-    "$out"/test-results/*.trx "$out"/test-results/azure-storage/*.trx | sort | uniq -c | sed 's/^ *\([0-9]*\) /  - \1 × /'
+    "$out"/test-results/*.trx "$out"/test-results/azure-storage/*.trx "$out"/test-results/faults/*.trx | sort | uniq -c | sed 's/^ *\([0-9]*\) /  - \1 × /'
 fi
 if [ "${#skipped[@]}" -gt 0 ]; then
   echo "shell projects SKIPPED, ${#skipped[@]}, $skipped_lines lines of C# not compiled here in all (their packages are not in this NuGet source; they build where nuget.org is complete):"

@@ -9,16 +9,16 @@ namespace Orderly.Embedded;
 public sealed class StorageFaults(TimeProvider time)
 {
     private const int IoError = 10; // SQLITE_IOERR
-    private long _openUntilTicks;
+    private readonly FaultWindow _window = new(time);
 
     /// <summary>Makes the store fail from now for <paramref name="duration"/>.</summary>
-    public void FailFor(TimeSpan duration) => Interlocked.Exchange(ref _openUntilTicks, (time.GetUtcNow() + duration).UtcTicks);
+    public void FailFor(TimeSpan duration) => _window.OpenFor(duration);
 
     /// <summary>Ends the window now.</summary>
-    public void Heal() => Interlocked.Exchange(ref _openUntilTicks, 0);
+    public void Heal() => _window.Shut();
 
     /// <summary>True while the store is failing on purpose.</summary>
-    public bool Failing => time.GetUtcNow().UtcTicks < Interlocked.Read(ref _openUntilTicks);
+    public bool Failing => _window.IsOpen;
 
     internal void ThrowIfFailing()
     {

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Text;
 using Xunit.Abstractions;
 
 namespace Orderly.EndToEnd.Tests;
@@ -25,69 +23,19 @@ public sealed class RouteAccessTests(ITestOutputHelper output) : ShopTest
     [Fact]
     public async Task Every_route_answers_401_without_a_token_403_to_a_wrong_role_and_admits_each_right_role()
     {
-        var sku = ShopApi.NewSku("route");
-        await Shop.CreateProductAsync(sku, 2m, stock: 2);
-        var customer = ShopApi.NewCustomer();
-        var orderId = await Shop.PlaceOrderAsync(ShopApi.Order(customer, [(sku, 1)]));
-        await Shop.WaitForOutcomeAsync(orderId);
-        var clients = new Dictionary<string, HttpClient>
-        {
-            ["customer"] = await Shop.CustomerAsync(customer),
-            ["shop-admin"] = await Shop.AdminAsync(),
-            ["operator"] = await Shop.OperatorAsync(),
-        };
-        var failures = new List<string>();
-        var calls = 0;
-
-        async Task CheckAsync(ApiOperation op, HttpClient client, string who, Func<HttpResponseMessage, bool> expected, string want)
-        {
-            calls++;
-            var path = op.Path.TrimStart('/').Replace("{orderId}", orderId, StringComparison.Ordinal).Replace("{customerId}", customer, StringComparison.Ordinal)
-                .Replace("{sku}", sku, StringComparison.Ordinal).Replace("{id}", "dl-none", StringComparison.Ordinal);
-            // Every query parameter with a value that finds something: the documents do not say which ones are required.
-            var query = op.Parameters.Where(p => p.In == "query").Select(p => p.Name + "=" + p.Name switch
-            {
-                "orderId" => orderId,
-                "customerId" => customer,
-                "skus" => sku,
-                "note" => "checking",
-                "entity" => "payments-commands",
-                "status" => "Pending",
-                var other => throw new InvalidOperationException($"no value for the query parameter {other}: add one here"),
-            });
-            using var request = new HttpRequestMessage(new HttpMethod(op.Method), path + "?" + string.Join('&', query));
-            // An empty object: valid JSON no command accepts, so an admitted write is refused by its validation and changes nothing.
-            if (op.HasBody) request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
-            using var response = await client.SendAsync(request);
-            if (!expected(response)) failures.Add($"{op} as {who}: {(int)response.StatusCode}, expected {want}: {await response.Content.ReadAsStringAsync()}");
-        }
-
-        static bool Unauthorized(HttpResponseMessage r) =>
-            r.StatusCode == HttpStatusCode.Unauthorized && r.Headers.WwwAuthenticate.Any(h => h.Scheme == "Bearer")
-            && r.Content.Headers.ContentType?.MediaType == "application/problem+json";
-        static bool Forbidden(HttpResponseMessage r) =>
-            r.StatusCode == HttpStatusCode.Forbidden && r.Content.Headers.ContentType?.MediaType == "application/problem+json";
-        // Reads of what exists are 200; writes of {} are 400; a dead letter that does not exist is 404.
-        static bool Admitted(ApiOperation op, HttpResponseMessage r) =>
-            op.Path.Contains("{id}", StringComparison.Ordinal) ? r.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.BadRequest
-            : op.HasBody ? r.StatusCode == HttpStatusCode.BadRequest
-            : r.StatusCode == HttpStatusCode.OK;
-
         var operations = await OpenApiOperations.ReadAsync(Shop.Http);
-        foreach (var op in operations)
-        {
-            if (op.IsAnonymous)
-            {
-                await CheckAsync(op, Shop.Http, "anonymous", r => Admitted(op, r), "admitted");
-                continue;
-            }
-            await CheckAsync(op, Shop.Http, "anonymous", Unauthorized, "401 with a Bearer challenge, problem+json");
-            foreach (var role in OpenApiOperations.AllRoles.Except(op.Roles))
-                await CheckAsync(op, clients[role], role, Forbidden, "403 problem+json");
-            foreach (var role in op.Roles)
-                await CheckAsync(op, clients[role], role, r => Admitted(op, r), "admitted (200 for a read, 400 for {}, 404 for no such dead letter)");
-        }
+        var (calls, failures) = await RouteAccessMatrix.CheckAsync(Shop, operations);
         output.WriteLine($"{operations.Count} operations, {calls} calls, {failures.Count} wrong");
         Assert.True(failures.Count == 0, string.Join('\n', failures));
+    }
+
+    [Fact]
+    public async Task Fault_injection_is_not_served_unless_a_setting_turns_it_on()
+    {
+        // The shared shop runs without LocalHost__FaultInjection: the route does not exist, even for an operator.
+        using var response = await (await Shop.OperatorAsync()).PostAsync("api/admin/faults",
+            new StringContent("""{"fault":"store","seconds":1}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
+        Assert.DoesNotContain(await OpenApiOperations.ReadAsync(Shop.Http), op => op.Path == "/api/admin/faults");
     }
 }

@@ -25,11 +25,15 @@ public sealed class EmbeddedBroker : IMessagePublisher, IMessageReceiver
         Database = database;
         Topology = topology;
         Time = time;
+        Faults = new BrokerFaults(time);
     }
 
     public SqliteDatabase Database { get; }
     public EmbeddedBrokerTopology Topology { get; }
     public TimeProvider Time { get; }
+
+    /// <summary>The fault-injection seams (pause, duplicate deliveries): shut unless the fault suite opens them.</summary>
+    public BrokerFaults Faults { get; }
 
     /// <summary>
     /// Creates the broker tables if needed and makes messages locked by a previous process deliverable again (their consumer is
@@ -89,6 +93,7 @@ public sealed class EmbeddedBroker : IMessagePublisher, IMessageReceiver
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
         var settings = Topology.ReceiveSettings(entity);
+        if (Faults.Pause.IsOpen) return [];
         var (rows, token, lockedUntil) = await Database.WriteAsync(scope => Lock(scope, entity, settings, maxMessages), cancellationToken)
             .ConfigureAwait(false);
         // Built here, not in the single writer: parsing properties is per-message work the writer should not wait for.
@@ -110,6 +115,11 @@ public sealed class EmbeddedBroker : IMessagePublisher, IMessageReceiver
     public async Task<bool> WaitForMessagesAsync(string entity, TimeSpan maxWait, CancellationToken cancellationToken = default)
     {
         Topology.ReceiveSettings(entity);
+        if (Faults.Pause.Remaining is var paused && paused > TimeSpan.Zero)
+        {
+            await Task.Delay(paused < maxWait ? paused : maxWait, Time, cancellationToken).ConfigureAwait(false);
+            return false;
+        }
         // Take the signal before looking, so a send committed between the look and the wait still wakes us.
         var signal = _signals.GetOrAdd(entity, _ => new EntitySignal()).Current;
         var next = NextVisibleAt(entity);
@@ -148,6 +158,7 @@ public sealed class EmbeddedBroker : IMessagePublisher, IMessageReceiver
         if (messages.Count == 0) return;
         var settlements = new EmbeddedSettlement[messages.Count];
         for (var i = 0; i < settlements.Length; i++) settlements[i] = Own(messages[i].Settlement);
+        var duplicating = Faults.DuplicateDeliveries.IsOpen;
         var lost = await Database.WriteAsync(scope =>
         {
             var now = Now();
@@ -158,6 +169,7 @@ public sealed class EmbeddedBroker : IMessagePublisher, IMessageReceiver
             EmbeddedSettlement? firstLost = null;
             foreach (var settlement in settlements)
             {
+                if (duplicating && Redeliver(scope, settlement, now)) continue;
                 s.Value = settlement.Sequence;
                 t.Value = settlement.LockToken;
                 if (delete.ExecuteNonQuery() == 0) firstLost ??= settlement;
@@ -167,15 +179,38 @@ public sealed class EmbeddedBroker : IMessagePublisher, IMessageReceiver
         if (lost is not null) throw new MessageLockLostException(lost.Entity, lost.MessageId);
     }
 
-    internal Task CompleteOneAsync(EmbeddedSettlement settlement, CancellationToken cancellationToken) =>
-        Database.WriteAsync(scope =>
+    internal Task CompleteOneAsync(EmbeddedSettlement settlement, CancellationToken cancellationToken)
+    {
+        var duplicating = Faults.DuplicateDeliveries.IsOpen;
+        return Database.WriteAsync(scope =>
         {
+            if (duplicating && Redeliver(scope, settlement, Now())) return true;
             using var delete = scope.Command("DELETE FROM broker_messages WHERE seq = $s AND lock_token = $t AND locked_until > $now");
             delete.Parameters.AddWithValue("$s", settlement.Sequence);
             delete.Parameters.AddWithValue("$t", settlement.LockToken);
             delete.Parameters.AddWithValue("$now", Now());
             return delete.ExecuteNonQuery() == 1 ? true : throw new MessageLockLostException(settlement.Entity, settlement.MessageId);
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// The duplicate-deliveries fault: instead of completing, releases a message still under this lock that has been delivered
+    /// fewer than <see cref="BrokerFaults.DeliveriesWanted"/> times, visible at once. True when it did.
+    /// </summary>
+    private bool Redeliver(WriteScope scope, EmbeddedSettlement settlement, long now)
+    {
+        using var release = scope.Command("""
+            UPDATE broker_messages SET lock_token = NULL, locked_until = NULL, visible_at = $now
+            WHERE seq = $s AND lock_token = $t AND locked_until > $now AND delivery_count < $wanted
+            """);
+        release.Parameters.AddWithValue("$s", settlement.Sequence);
+        release.Parameters.AddWithValue("$t", settlement.LockToken);
+        release.Parameters.AddWithValue("$now", now);
+        release.Parameters.AddWithValue("$wanted", BrokerFaults.DeliveriesWanted(settlement.Sequence));
+        if (release.ExecuteNonQuery() == 0) return false;
+        scope.OnCommitted(() => Pulse(settlement.Entity));
+        return true;
+    }
 
     /// <summary>
     /// Releases the lock and hides the message until now + <paramref name="delay"/>; at the entity's max delivery count it is

@@ -85,5 +85,11 @@ public static class LocalHostSettings
         return System.Net.IPAddress.TryParse(host.Trim('[', ']'), out var address) && System.Net.IPAddress.IsLoopback(address);
     }
 
+    /// <summary>
+    /// Whether <c>POST /api/admin/faults</c> is served (the fault suite's seams: store, broker, payment provider, malformed
+    /// messages): only when <c>LocalHost__FaultInjection=true</c>; off by default.
+    /// </summary>
+    public static bool FaultInjectionEnabled(IConfiguration configuration) => configuration.GetValue("LocalHost:FaultInjection", false);
+
     private static string[] Split(string urls) => urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

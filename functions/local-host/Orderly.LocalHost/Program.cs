@@ -11,6 +11,7 @@ using Orderly.Hosting.Access;
 using Orderly.Inventory;
 using Orderly.LocalHost;
 using Orderly.LocalHost.DevTokens;
+using Orderly.LocalHost.Faults;
 using Orderly.Messaging;
 using Orderly.Notifications;
 using Orderly.Orchestrations.Embedded;
@@ -78,6 +79,15 @@ services.AddOrdersContext(configuration);
 services.AddInventoryContext(configuration);
 // Embedded mode is development: the simulated provider unless a setting says otherwise (in Azure it must be chosen).
 Orderly.Payments.Provider.PaymentProviders.DefaultToSimulated(configuration);
+// The fault suite's seams, off unless asked for: the provider payments reaches can then be made unreachable for a while.
+var faultInjection = LocalHostSettings.FaultInjectionEnabled(configuration);
+if (faultInjection)
+{
+    var outage = new FaultWindow(TimeProvider.System);
+    services.AddKeyedSingleton<Orderly.Payments.Provider.IPaymentProvider>(PaymentsModule.Name,
+        new PaymentProviderOutage(new Orderly.Payments.Provider.SimulatedPaymentProvider(), outage));
+    services.AddSingleton(new FaultInjection(database, broker, outage));
+}
 services.AddPaymentsContext(configuration);
 services.AddShippingContext(configuration);
 services.AddNotificationsContext(configuration);
@@ -133,6 +143,7 @@ app.MapNotificationsApi();
 app.MapCheckoutApi();
 app.MapDeadLetterTriage();
 app.MapStats();
+app.MapFaultInjection(faultInjection);
 app.RequireRoutePolicies();
 
 try
@@ -151,6 +162,8 @@ try
 
     var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
     var url = addresses.FirstOrDefault() ?? LocalHostSettings.DefaultUrl;
+    if (faultInjection)
+        app.Logger.LogWarning("LocalHost__FaultInjection=true: an operator can make the store, the broker and the payment provider fail through {Url}/api/admin/faults", url);
     if (devTokensOffLoopback)
         app.Logger.LogWarning("LocalHost__DevTokens=true on a non-loopback address: anyone who reaches {Url}/api/dev/token can mint any role's token", url);
     // For people: on standard output, unless the logs are JSON lines there (then standard output stays pure JSON).
@@ -165,6 +178,7 @@ try
           health:        {url}/api/health
           openapi:       {url}/openapi/orders.json (and inventory, payments, shipping, notifications, checkout, admin)
           dead letters:  {url}/api/admin/dead-letters (operator)
+          faults:        {(faultInjection ? $"INJECTION ON: POST {url}/api/admin/faults (operator): {string.Join(", ", FaultKinds.All)} (LocalHost__FaultInjection=true)" : "off")}
           tokens:        {(issueDevTokens ? $"POST {url}/api/dev/token {{\"subject\":\"ada\",\"roles\":[\"customer\"]}}" : "dev tokens off (not loopback); set LocalHost__DevTokens=true to force")}
         Press Ctrl+C to stop (in-flight work finishes; anything unfinished resumes on the next start).
         """);

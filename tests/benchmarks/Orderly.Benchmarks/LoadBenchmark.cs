@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Orderly.TestSupport;
 
 namespace Orderly.Benchmarks;
 
@@ -113,76 +114,33 @@ public static class LoadBenchmark
         // first, so the waiting does not cost the host an HTTP read of every pending order ten times a second (that polling
         // took about a third of the host's CPU and slowed the very checkouts it was timing); then read every order, C at a
         // time, until each has its outcome (`--wait orders` skips the counter and polls the orders only, as before).
-        var outcomes = new ConcurrentDictionary<int, JsonElement>();
         var deadline = clock.Elapsed + TimeSpan.FromSeconds(o.TimeoutSeconds);
-        var pending = Enumerable.Range(0, o.Orders).Where(i => orderIds[i] is not null).ToList();
+        var accepted = Enumerable.Range(0, o.Orders).Where(i => orderIds[i] is not null).ToList();
         if (o.Wait != "orders" && Finished(statsBefore) is { } finishedBefore)
         {
-            while (clock.Elapsed < deadline && Finished(await StatsAsync(http)) is { } finishedNow && finishedNow - finishedBefore < pending.Count)
+            while (clock.Elapsed < deadline && Finished(await StatsAsync(http)) is { } finishedNow && finishedNow - finishedBefore < accepted.Count)
                 await Task.Delay(100);
         }
-        while (pending.Count > 0 && clock.Elapsed < deadline)
-        {
-            var gate = new SemaphoreSlim(o.Concurrency);
-            await Task.WhenAll(pending.Select(async i =>
-            {
-                await gate.WaitAsync();
-                try
-                {
-                    var order = await http.GetFromJsonAsync<JsonElement>($"api/orders/{orderIds[i]}");
-                    if (order.GetProperty("status").GetString() is "Confirmed" or "Cancelled") outcomes[i] = order;
-                }
-                catch (HttpRequestException) { }
-                finally { gate.Release(); }
-            }));
-            pending = pending.Where(i => !outcomes.ContainsKey(i)).ToList();
-            if (pending.Count > 0) await Task.Delay(100);
-        }
+        var outcomes = await Books.WaitForOutcomesAsync(http, accepted.Select(i => orderIds[i]!).ToList(),
+            deadline - clock.Elapsed, o.Concurrency);
         var finishedIn = clock.Elapsed;
-        foreach (var i in pending) failures.Add($"order {orderIds[i]} not finished after {o.TimeoutSeconds}s");
+        foreach (var i in accepted.Where(i => !outcomes.ContainsKey(orderIds[i]!))) failures.Add($"order {orderIds[i]} not finished after {o.TimeoutSeconds}s");
 
-        // The books.
-        var confirmed = outcomes.Where(p => p.Value.GetProperty("status").GetString() == "Confirmed").Select(p => p.Key).ToList();
-        var cancelled = outcomes.Values.Where(v => v.GetProperty("status").GetString() == "Cancelled")
-            .GroupBy(v => v.TryGetProperty("cancellationReason", out var r) ? r.GetString() : "?").ToDictionary(g => g.Key ?? "?", g => g.Count());
-        var sold = skus.ToDictionary(s => s, _ => 0);
-        foreach (var i in confirmed)
-            foreach (var line in bodies[i].items) sold[line.sku] += line.quantity;
-        var bookErrors = new List<string>();
-        foreach (var sku in skus)
-        {
-            var product = await http.GetFromJsonAsync<JsonElement>($"api/inventory/products/{sku}");
-            var onHand = product.GetProperty("onHand").GetInt32();
-            var reserved = product.GetProperty("reserved").GetInt32();
-            if (onHand != initialStock - sold[sku] || reserved != 0)
-                bookErrors.Add($"{sku}: onHand {onHand} reserved {reserved}, expected onHand {initialStock - sold[sku]} reserved 0");
-        }
-        var captured = 0;
-        var capturedGate = new SemaphoreSlim(o.Concurrency);
-        await Task.WhenAll(outcomes.Keys.Select(async i =>
-        {
-            await capturedGate.WaitAsync();
-            try
-            {
-                var payments = await http.GetFromJsonAsync<JsonElement>($"api/payments?orderId={orderIds[i]}");
-                var list = payments.ValueKind == JsonValueKind.Array ? payments.EnumerateArray().ToList()
-                    : payments.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Array).SelectMany(p => p.Value.EnumerateArray()).ToList();
-                var n = list.Count(p => p.TryGetProperty("status", out var s) && string.Equals(s.GetString(), "captured", StringComparison.OrdinalIgnoreCase));
-                Interlocked.Add(ref captured, n);
-            }
-            finally { capturedGate.Release(); }
-        }));
-        if (captured != confirmed.Count) bookErrors.Add($"captured payments {captured} != confirmed orders {confirmed.Count}");
+        // The books (tests/TestSupport/Books.cs, the same check the fault suite runs after each scenario).
+        var placed = accepted.Select(i => new PlacedOrder(orderIds[i]!, bodies[i].customerId,
+            bodies[i].items.Select(l => new OrderLine(l.sku, l.quantity)).ToList(), bodies[i].paymentToken)).ToList();
+        var books = await Books.CheckAsync(http, skus.ToDictionary(s => s, _ => initialStock), placed, o.Concurrency);
 
         // Report.
-        var accepted = orderIds.Count(id => id is not null);
         var sorted = latencies.Where((_, i) => orderIds[i] is not null).Order().ToArray();
-        Console.WriteLine($"accepted      {accepted}/{o.Orders} in {placedIn.TotalSeconds:F2}s = {accepted / placedIn.TotalSeconds:F1} orders accepted/s");
+        Console.WriteLine($"accepted      {accepted.Count}/{o.Orders} in {placedIn.TotalSeconds:F2}s = {accepted.Count / placedIn.TotalSeconds:F1} orders accepted/s");
         Console.WriteLine($"finished      {outcomes.Count} in {finishedIn.TotalSeconds:F2}s = {outcomes.Count / finishedIn.TotalSeconds:F1} checkouts/s end to end");
-        Console.WriteLine($"outcomes      confirmed {confirmed.Count}; cancelled {(cancelled.Count == 0 ? "0" : string.Join(", ", cancelled.Select(c => $"{c.Key} {c.Value}")))}");
+        Console.WriteLine($"outcomes      {books.Outcomes}");
         Console.WriteLine($"place latency p50 {Percentile(sorted, 0.50):F1} ms  p95 {Percentile(sorted, 0.95):F1} ms  p99 {Percentile(sorted, 0.99):F1} ms  max {(sorted.Length > 0 ? sorted[^1] : 0):F1} ms");
-        Console.WriteLine(bookErrors.Count == 0 ? "books         balance (stock sold = confirmed quantities; captured payments = confirmed orders)" : "books         DO NOT BALANCE");
-        foreach (var e in bookErrors) Console.WriteLine("  " + e);
+        Console.WriteLine(books.Balance
+            ? "books         balance (stock sold = confirmed quantities, reserved 0; one captured payment per confirmed order; one effect each)"
+            : "books         DO NOT BALANCE");
+        foreach (var e in books.Errors.Take(20)) Console.WriteLine("  " + e);
         if (!failures.IsEmpty)
         {
             Console.WriteLine($"failures      {failures.Count}");
@@ -190,7 +148,7 @@ public static class LoadBenchmark
         }
         var statsAfter = await StatsAsync(http);
         if (statsAfter is not null) PrintStats(statsBefore, statsAfter.Value, finishedIn);
-        return failures.IsEmpty && bookErrors.Count == 0 ? 0 : 1;
+        return failures.IsEmpty && books.Balance ? 0 : 1;
     }
 
     /// <summary>Stats that are levels or ratios, not counters: printed as they stand at the end, not differenced.</summary>
