@@ -12,10 +12,10 @@ public sealed class PaymentProviderOutage(IPaymentProvider provider, FaultWindow
 {
     public FaultWindow Window { get; } = window;
 
-    public Task<AuthorizationResult> AuthorizeAsync(string paymentToken, Money amount, CancellationToken cancellationToken)
+    public Task<AuthorizationResult> AuthorizeAsync(string orderId, string paymentToken, Money amount, CancellationToken cancellationToken)
     {
         ThrowIfDown("authorize");
-        return provider.AuthorizeAsync(paymentToken, amount, cancellationToken);
+        return provider.AuthorizeAsync(orderId, paymentToken, amount, cancellationToken);
     }
 
     public Task CaptureAsync(string providerReference, CancellationToken cancellationToken)
@@ -28,6 +28,12 @@ public sealed class PaymentProviderOutage(IPaymentProvider provider, FaultWindow
     {
         ThrowIfDown("void");
         return provider.VoidAsync(providerReference, cancellationToken);
+    }
+
+    public Task RefundAsync(string providerReference, Money amount, CancellationToken cancellationToken)
+    {
+        ThrowIfDown("refund");
+        return provider.RefundAsync(providerReference, amount, cancellationToken);
     }
 
     private void ThrowIfDown(string act)
