@@ -84,14 +84,23 @@ public sealed class ApiContract
             return $"{operation} answered {status} with a body that is not JSON ({e.Message}): {Cut(body)}";
         }
         var compiled = _schemas.GetOrAdd((operation, code, mediaType), key => Compile(key.Item1, schema));
-        var results = compiled.Evaluate(instance, new EvaluationOptions { OutputFormat = OutputFormat.List, Culture = CultureInfo.InvariantCulture });
+        var results = compiled.Evaluate(instance, new EvaluationOptions { OutputFormat = OutputFormat.Hierarchical, Culture = CultureInfo.InvariantCulture });
         if (results.IsValid) return null;
-        var errors = new[] { results }.Concat(results.Details ?? [])
-            .Where(r => r.Errors is not null)
-            .SelectMany(r => r.Errors!.Select(e => $"{(r.InstanceLocation.SegmentCount == 0 ? "(root)" : r.InstanceLocation.ToString())}: {e.Value}"))
-            .Distinct()
-            .Take(10);
+        var errors = Failures(results).Distinct().Take(10);
         return $"{operation} answered {status} with a body its document's schema refuses:\n  {string.Join("\n  ", errors)}\n  body: {Cut(body)}";
+    }
+
+    /// <summary>The messages of the failing nodes, descending only into failing ones (a passing oneOf's other branches are no failure).</summary>
+    private static IEnumerable<string> Failures(EvaluationResults node)
+    {
+        if (node.IsValid) yield break;
+        var at = node.InstanceLocation.SegmentCount == 0 ? "(root)" : node.InstanceLocation.ToString();
+        var below = (node.Details ?? []).Where(d => !d.IsValid).ToList();
+        foreach (var (_, message) in node.Errors ?? new Dictionary<string, string>())
+            yield return $"{at}: {message} (schema {node.EvaluationPath})";
+        if (node.Errors is null && below.Count == 0) yield return $"{at}: fails the schema at {node.EvaluationPath}"; // e.g. oneOf matching twice
+        foreach (var failure in below.SelectMany(Failures))
+            yield return failure;
     }
 
     /// <summary>One response schema as a standalone 2020-12 schema carrying the document's components as <c>$defs</c>.</summary>
@@ -130,7 +139,7 @@ public sealed class ApiContract
         }
     }
 
-    private static string Cut(string body) => body.Length > 400 ? body[..400] + "…" : body;
+    private static string Cut(string body) => body.Length > 1500 ? body[..1500] + "…" : body;
 
     private sealed record Operation(string Document, string Method, string Path, Regex Pattern, JsonObject Responses, JsonObject Definitions)
     {

@@ -29,6 +29,7 @@ public static class ApiDocumentSet
                 o.AddDocumentTransformer(DocumentHeading.For(name));
                 o.AddOperationTransformer(OperationDetails.TransformAsync);
                 o.AddSchemaTransformer(ResponseSchemas.TransformAsync);
+                o.AddDocumentTransformer(ResponseSchemas.AnyJsonOnceAsync);
             });
         }
         return services;

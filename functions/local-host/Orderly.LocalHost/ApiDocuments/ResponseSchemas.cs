@@ -33,5 +33,28 @@ internal static class ResponseSchemas
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// A nullable JSON value (a dead letter's body) comes out as <c>oneOf: [null, JsonNode]</c>, but JsonNode's schema takes any
+    /// value, null included, so a null matched both and the document refused what the route sends: the reference alone says it.
+    /// </summary>
+    public static Task AnyJsonOnceAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
+    {
+        foreach (var schema in document.Components?.Schemas?.Values ?? [])
+            if (schema is OpenApiSchema concrete) Simplify(concrete);
+        return Task.CompletedTask;
+    }
+
+    private static void Simplify(OpenApiSchema schema)
+    {
+        foreach (var (name, property) in schema.Properties?.ToList() ?? [])
+        {
+            if (property.OneOf is { Count: 2 } choices && choices.Any(c => c.Type == JsonSchemaType.Null)
+                && choices.FirstOrDefault(c => c is OpenApiSchemaReference { Reference.Id: "JsonNode" or "JsonElement" }) is { } anyValue)
+                schema.Properties![name] = anyValue;
+            else if (property is OpenApiSchema inline) Simplify(inline);
+        }
+        if (schema.Items is OpenApiSchema items) Simplify(items);
+    }
+
     private static OpenApiSchema Text(string description) => new() { Type = JsonSchemaType.String, Description = description };
 }
