@@ -120,7 +120,7 @@ try
           consumers:     {string.Join(", ", app.Services.GetRequiredService<MessageConsumers>().Entities)}
           catalog:       {(loaded.Count > 0 ? "loaded " + string.Join(", ", loaded) : "already there")}
           health:        {url}/api/health
-          reference:     {url}{ApiDocumentSet.ReferencePath} (interactive; the documents: {url}/openapi/orders.json and inventory, payments, shipping, notifications, checkout, admin)
+          reference:     {url}{ApiDocumentSet.ReferencePath} (interactive; documents at {url}/openapi/<context>.json and admin.json)
           dead letters:  {url}/api/admin/dead-letters (operator)
           tokens:        {(issueDevTokens ? $"POST {url}/api/dev/token {{\"subject\":\"ada\",\"roles\":[\"customer\"]}}" : "dev tokens off (not loopback); set LocalHost__DevTokens=true to force")}
         Press Ctrl+C to stop (in-flight work finishes; anything unfinished resumes on the next start).
