@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -24,15 +23,14 @@ public sealed class ApiContract
 
     private ApiContract(IReadOnlyList<Operation> operations) => _operations = operations;
 
-    /// <summary>Reads the documents from the shop, anonymously; null when it serves none (a Function App in Azure serves none).</summary>
+    /// <summary>Reads the documents from the shop, anonymously; null when it serves none (the Function Apps in Azure serve none).</summary>
     public static async Task<ApiContract?> LoadAsync(HttpClient anonymous)
     {
         var documents = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
         foreach (var name in Documents)
         {
             using var response = await anonymous.GetAsync($"openapi/{name}.json");
-            if (response.StatusCode == HttpStatusCode.NotFound) return null;
-            response.EnsureSuccessStatusCode();
+            if (!response.IsSuccessStatusCode) return null; // nothing to hold answers to; ApiContractTests then fail on a host that should serve them
             documents[name] = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
         }
         return From(documents);
