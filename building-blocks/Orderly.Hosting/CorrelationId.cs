@@ -17,7 +17,8 @@ public static class CorrelationId
     /// <summary>The name it has in log scopes (every log line of the call carries it).</summary>
     public const string ScopeName = "CorrelationId";
 
-    private const int MaxLength = 128;
+    /// <summary>The longest caller-supplied id that is kept.</summary>
+    public const int MaxLength = 128;
 
     /// <summary>The correlation id of the current HTTP call, or null outside one.</summary>
     public static string? Of(HttpContext? context) =>

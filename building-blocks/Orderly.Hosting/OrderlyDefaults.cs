@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
@@ -55,6 +56,9 @@ public static class OrderlyDefaults
             if (Activity.Current is { } activity) ctx.ProblemDetails.Extensions["traceId"] = activity.TraceId.ToString();
             if (CorrelationId.Of(ctx.HttpContext) is { } correlationId) ctx.ProblemDetails.Extensions["correlationId"] = correlationId;
         });
+        // Numbers are numbers: the web defaults would also read "12" as 12, and the OpenAPI documents, generated from these options,
+        // then typed every integer ["integer","string"]. No endpoint reads a body through the serializer (JsonBody does, strictly).
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
         builder.Services.AddHealthChecks();
         ActivityListening.Ensure();
         return builder;

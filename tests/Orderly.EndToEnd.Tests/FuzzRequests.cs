@@ -34,7 +34,7 @@ public static class FuzzRequests
         var template = Template(op, targets);
         var url = Url(op, targets, overrides: null);
 
-        foreach (var p in op.Parameters)
+        foreach (var p in op.Parameters.Where(p => p.In is "path" or "query"))
         foreach (var (bad, why) in BadTexts())
         {
             var value = p.In == "path" ? Value(p.Name, targets) + bad : bad;
@@ -44,7 +44,7 @@ public static class FuzzRequests
         {
             var once = Value(p.Name, targets);
             yield return new FuzzRequest(op.Method, url + $"&{p.Name}={Uri.EscapeDataString(once)}", Bytes(template), Json(template), $"{p.Name} twice") { Role = role };
-            if (p.Name is "orderId" or "customerId" or "skus") // required, though the documents cannot say so yet
+            if (p.Required)
                 yield return new FuzzRequest(op.Method, Url(op, targets, new() { [p.Name] = null }), Bytes(template), Json(template), $"{p.Name} missing") { Role = role };
         }
         if (!op.IsAnonymous)

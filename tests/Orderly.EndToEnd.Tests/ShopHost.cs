@@ -28,15 +28,25 @@ public sealed class ShopHost : IAsyncDisposable
         BaseUrl = baseUrl;
         _dll = dll;
         _dataPath = dataPath;
-        var sockets = new SocketsHttpHandler { MaxConnectionsPerServer = 64 };
+        _sockets = new SocketsHttpHandler { MaxConnectionsPerServer = 64 };
         // Azure has a URL per app: ORDERLY_APP_URLS (azd's output) routes each request to the app that serves it.
         _handler = dll is null && Environment.GetEnvironmentVariable("ORDERLY_APP_URLS") is { Length: > 0 } appUrls
-            ? AppRouting.From(appUrls, sockets)
-            : sockets;
-        Client = new HttpClient(_handler, disposeHandler: false) { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
+            ? AppRouting.From(appUrls, _sockets)
+            : _sockets;
+        _checked = new ContractCheckingHandler(() => Contract) { InnerHandler = _handler };
+        Client = new HttpClient(_checked, disposeHandler: false) { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
     }
 
+    private readonly SocketsHttpHandler _sockets;
+
+    /// <summary>Where requests go: the shop's one base URL, or each app's own (<see cref="AppRouting"/>).</summary>
     private readonly HttpMessageHandler _handler;
+
+    /// <summary>Every client's answers pass through here, to be held to the OpenAPI documents.</summary>
+    private readonly ContractCheckingHandler _checked;
+
+    /// <summary>The shop's OpenAPI documents, read once it is healthy; null before, or for a shop that serves none.</summary>
+    public ApiContract? Contract { get; private set; }
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<HttpClient>>> _signedIn = new(StringComparer.Ordinal);
 
     /// <summary>
@@ -47,7 +57,7 @@ public sealed class ShopHost : IAsyncDisposable
         _signedIn.GetOrAdd($"{subject}|{string.Join(",", roles)}", _ => new Lazy<Task<HttpClient>>(async () =>
         {
             var token = await TokenAsync(subject, roles);
-            var client = new HttpClient(_handler, disposeHandler: false) { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
+            var client = new HttpClient(_checked, disposeHandler: false) { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
             client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
             return client;
         })).Value;
@@ -155,6 +165,7 @@ public sealed class ShopHost : IAsyncDisposable
         Kill();
         Client.Dispose();
         foreach (var signedIn in _signedIn.Values.Where(l => l.IsValueCreated && l.Value.IsCompletedSuccessfully)) signedIn.Value.Result.Dispose();
+        _checked.Dispose();
         _handler.Dispose();
         if (_dataPath is not null)
         {
@@ -220,7 +231,12 @@ public sealed class ShopHost : IAsyncDisposable
             {
                 using var response = await Client.GetAsync("api/health");
                 last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
-                if (response.StatusCode == HttpStatusCode.OK) return;
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    using var plain = new HttpClient(_handler, disposeHandler: false) { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
+                    Contract ??= await ApiContract.LoadAsync(plain);
+                    return;
+                }
             }
             catch (HttpRequestException e)
             {

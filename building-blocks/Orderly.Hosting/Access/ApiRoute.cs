@@ -18,21 +18,19 @@ public sealed record ApiRoute(string Name, string Method, string Pattern, RouteP
 public static class ApiRouteMapping
 {
     /// <summary>Maps <paramref name="route"/> to <paramref name="handler"/>, named and carrying its policy for the access gate.</summary>
-    public static RouteHandlerBuilder MapApi(this IEndpointRouteBuilder routes, ApiRoute route, Delegate handler)
-    {
-        var builder = routes.MapMethods(route.Pattern, [route.Method], handler)
+    public static RouteHandlerBuilder MapApi(this IEndpointRouteBuilder routes, ApiRoute route, Delegate handler) =>
+        routes.MapMethods(route.Pattern, [route.Method], handler)
             .WithName(route.Name)
-            .WithMetadata(route.Policy);
-        // What the gate and the body reader may answer instead of the endpoint, documented once here for every route.
-        if (!route.Policy.AllowsAnonymous)
-            builder.ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
-        if (route.Method is "POST" or "PUT" or "PATCH")
-            builder.ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
-        if (route.Policy.RateLimit is not null) builder.ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .RequirePolicy(route.Policy);
+
+    /// <summary>
+    /// Declares the policy of a route (MapApi does it for its rows; health checks, OpenAPI documents and route groups call it
+    /// themselves), and documents what the gate may answer instead of the endpoint, from the policy the route ends up with.
+    /// </summary>
+    public static TBuilder RequirePolicy<TBuilder>(this TBuilder builder, RoutePolicy policy) where TBuilder : IEndpointConventionBuilder
+    {
+        builder.WithMetadata(policy);
+        builder.Finally(GateAnswers.Document);
         return builder;
     }
-
-    /// <summary>Declares the policy of a route mapped by other means (health checks, OpenAPI documents).</summary>
-    public static TBuilder RequirePolicy<TBuilder>(this TBuilder builder, RoutePolicy policy) where TBuilder : IEndpointConventionBuilder =>
-        builder.WithMetadata(policy);
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Orderly.Hosting.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
@@ -94,6 +95,7 @@ public static class InventoryModule
             .WithDescription("Eventually consistent: fed by StockLevelChanged events, so it can lag the products by moments; asOf says when each figure was true. Unknown skus are left out.")
             .Produces<List<AvailabilityView>>(StatusCodes.Status200OK)
             .ProducesValidationProblem()
+            .RequiresQuery("skus")
             .WithTags(Name);
         return routes;
     }

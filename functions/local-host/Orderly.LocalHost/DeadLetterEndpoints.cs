@@ -42,7 +42,7 @@ public static class DeadLetterEndpoints
                 "Its type must be the original's (422 naming 'type'); a malformed original may be replaced by any envelope with a string type. " +
                 "A paymentToken left masked as the view shows it is sent with its real value. An ignored dead letter may still be " +
                 "resubmitted. ?note= goes into the trail.")
-            .Accepts<JsonElement>(isOptional: true, "application/json")
+            .Accepts<DeadLetterEnvelope>(isOptional: true, "application/json")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);

@@ -1,4 +1,7 @@
+using System.ComponentModel;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Orderly.Messaging;
 
 namespace Orderly.LocalHost;
@@ -38,3 +41,25 @@ public sealed record DeadLetterResubmitted(string Id, string Status, string Resu
 public sealed record DeadLetterIgnore(string Note);
 
 public sealed record DeadLetterIgnored(string Id, string Status, string Note);
+
+/// <summary>
+/// The body of a resubmit, for the OpenAPI document (the endpoint reads the JSON itself): the WHOLE new message envelope, never
+/// only its data. Its type must be the dead letter's and its data must meet that type's contract (422 naming the field).
+/// </summary>
+[Description("The whole new CloudEvents 1.0 envelope (as the dead letter shows it under 'body'), not only its 'data'. "
+    + "'type' must be the dead letter's; 'data' must meet that type's contract. Leave the body out to resend the message as it was.")]
+public sealed record DeadLetterEnvelope
+{
+    [JsonPropertyName("specversion")] public required string SpecVersion { get; init; }
+    [JsonPropertyName("id")] public required string Id { get; init; }
+    [JsonPropertyName("type")] public required string Type { get; init; }
+    [JsonPropertyName("source")] public required string Source { get; init; }
+    [JsonPropertyName("time")] public required DateTimeOffset Time { get; init; }
+    [JsonPropertyName("correlationid")] public required string CorrelationId { get; init; }
+    [JsonPropertyName("data")] public required JsonElement Data { get; init; }
+    [JsonPropertyName("subject")] public string? Subject { get; init; }
+    [JsonPropertyName("datacontenttype")] public string? DataContentType { get; init; }
+    [JsonPropertyName("causationid")] public string? CausationId { get; init; }
+    [JsonPropertyName("traceparent")] public string? TraceParent { get; init; }
+    [JsonPropertyName("replyto")] public string? ReplyTo { get; init; }
+}

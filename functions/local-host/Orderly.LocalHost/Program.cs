@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Metadata;
 using Orderly.Checkout;
 using Orderly.ConsumerPipeline;
 using Orderly.Embedded;
@@ -10,6 +9,7 @@ using Orderly.Hosting;
 using Orderly.Hosting.Access;
 using Orderly.Inventory;
 using Orderly.LocalHost;
+using Orderly.LocalHost.ApiDocuments;
 using Orderly.LocalHost.DevTokens;
 using Orderly.LocalHost.Faults;
 using Orderly.Messaging;
@@ -110,30 +110,14 @@ services.AddHealthChecks()
     .AddCheck<SagaEngineHealthCheck>("saga-runner")
     .AddCheck<BackgroundLoopsHealthCheck>("loops");
 
-// One OpenAPI document per context, holding the routes tagged with its name.
-foreach (var document in ShopContexts.Containers.Append("admin"))
-{
-    services.AddOpenApi(document, o =>
-    {
-        o.ShouldInclude = api => api.ActionDescriptor.EndpointMetadata.OfType<ITagsMetadata>().Any(t => t.Tags.Contains(document));
-        // Who may call each operation, as its route policy says (read by clients and by the route-policy tests).
-        o.AddOperationTransformer((operation, context, _) =>
-        {
-            if (context.Description.ActionDescriptor.EndpointMetadata.OfType<RoutePolicy>().FirstOrDefault() is { } policy)
-            {
-                operation.Extensions ??= new Dictionary<string, Microsoft.OpenApi.IOpenApiExtension>();
-                operation.Extensions["x-orderly-access"] = new Microsoft.OpenApi.JsonNodeExtension(System.Text.Json.Nodes.JsonValue.Create(policy.ToString()));
-            }
-            return Task.CompletedTask;
-        });
-    });
-}
+// One OpenAPI document per context and the operator's, and the interactive reference over them.
+services.AddApiDocuments();
 
 var app = builder.Build();
 app.UseOrderlyDefaults();
 app.UseAccessGate();
 app.MapOrderlyHealth();
-app.MapOpenApi("/openapi/{documentName}.json").RequirePolicy(RoutePolicy.Anyone);
+app.MapApiDocuments();
 app.MapDevTokens(issueDevTokens);
 app.MapOrdersApi();
 app.MapInventoryApi();
@@ -176,7 +160,7 @@ try
           consumers:     {string.Join(", ", app.Services.GetRequiredService<MessageConsumers>().Entities)}
           catalog:       {(loaded.Count > 0 ? "loaded " + string.Join(", ", loaded) : "already there")}
           health:        {url}/api/health
-          openapi:       {url}/openapi/orders.json (and inventory, payments, shipping, notifications, checkout, admin)
+          reference:     {url}{ApiDocumentSet.ReferencePath} (interactive; documents at {url}/openapi/<context>.json and admin.json)
           dead letters:  {url}/api/admin/dead-letters (operator)
           faults:        {(faultInjection ? $"INJECTION ON: POST {url}/api/admin/faults (operator): {string.Join(", ", FaultKinds.All)} (LocalHost__FaultInjection=true)" : "off")}
           tokens:        {(issueDevTokens ? $"POST {url}/api/dev/token {{\"subject\":\"ada\",\"roles\":[\"customer\"]}}" : "dev tokens off (not loopback); set LocalHost__DevTokens=true to force")}

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Orderly.Hosting.Access;
 using Orderly.Embedded;
 using Orderly.Orchestrations.Durable.AzureStorage;
@@ -26,33 +28,29 @@ public static class StatsEndpoint
     public static IEndpointRouteBuilder MapStats(this IEndpointRouteBuilder routes)
     {
         routes.MapApi(Route, Get).WithTags("admin")
-            .WithSummary("Counters of the embedded runtime: commits, group-commit factor, messages handled, saga steps.")
-            .Produces(StatusCodes.Status200OK, contentType: "application/json");
+            .WithSummary("Counters of the embedded runtime: commits, group-commit factor, messages handled, saga steps.");
         return routes;
     }
 
-    public static async Task<IResult> Get(HttpRequest request)
+    public static async Task<Ok<StatsView>> Get(HttpRequest request)
     {
         var services = request.HttpContext.RequestServices;
         var database = services.GetRequiredService<SqliteDatabase>();
         var counters = services.GetRequiredService<ShopCounters>();
         var (commits, units) = database.CommitStats;
-        var figures = new Dictionary<string, object?>
+        var figures = new StatsView
         {
-            ["uptimeSeconds"] = Math.Round((DateTime.UtcNow - StartedAt).TotalSeconds, 1),
-            ["commits"] = commits,
-            ["unitsOfWork"] = units,
-            ["groupCommitFactor"] = commits == 0 ? 0 : Math.Round((double)units / commits, 2),
-            ["messagesHandled"] = counters.MessagesHandled,
+            UptimeSeconds = Math.Round((DateTime.UtcNow - StartedAt).TotalSeconds, 1),
+            Commits = commits,
+            UnitsOfWork = units,
+            GroupCommitFactor = commits == 0 ? 0 : Math.Round((double)units / commits, 2),
+            MessagesHandled = counters.MessagesHandled,
         };
         if (services.GetService<TaskHubSagaWorker>() is { } worker)
         {
             // The engine's own instance table; it keeps no journal count or concurrency figure of ours.
             var (inFlight, ended) = await worker.CountAsync(request.HttpContext.RequestAborted);
-            figures["sagaEngine"] = SagaEngine.AzureStorage;
-            figures["sagasFinished"] = ended;
-            figures["sagasInFlight"] = inFlight;
-            return TypedResults.Ok(figures);
+            return TypedResults.Ok(figures with { SagaEngine = SagaEngine.AzureStorage, SagasFinished = ended, SagasInFlight = inFlight });
         }
         var runner = services.GetRequiredService<EmbeddedSagaRunner>();
         var (sagaSteps, sagasRunning, sagasFinished) = database.Read(c =>
@@ -67,11 +65,35 @@ public static class StatsEndpoint
             reader.Read();
             return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
         });
-        figures["sagaEngine"] = SagaEngine.Embedded;
-        figures["sagaJournalEntries"] = sagaSteps;
-        figures["sagasFinished"] = sagasFinished;
-        figures["sagasInFlight"] = sagasRunning;
-        figures["sagaMaxConcurrency"] = runner.MaxObservedConcurrency;
-        return TypedResults.Ok(figures);
+        return TypedResults.Ok(figures with
+        {
+            SagaEngine = SagaEngine.Embedded,
+            SagaJournalEntries = sagaSteps,
+            SagasFinished = sagasFinished,
+            SagasInFlight = sagasRunning,
+            SagaMaxConcurrency = runner.MaxObservedConcurrency,
+        });
     }
+}
+
+/// <summary>What <c>GET /api/admin/stats</c> answers; the journal and concurrency figures only on the embedded saga engine.</summary>
+public sealed record StatsView
+{
+    public required double UptimeSeconds { get; init; }
+    public required long Commits { get; init; }
+    public required long UnitsOfWork { get; init; }
+    public required double GroupCommitFactor { get; init; }
+    public required long MessagesHandled { get; init; }
+
+    /// <summary>Embedded or AzureStorage (Sagas__Engine).</summary>
+    public string SagaEngine { get; init; } = "";
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? SagaJournalEntries { get; init; }
+
+    public long SagasFinished { get; init; }
+    public long SagasInFlight { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? SagaMaxConcurrency { get; init; }
 }

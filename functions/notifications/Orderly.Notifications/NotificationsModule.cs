@@ -1,5 +1,6 @@
 using Orderly.Hosting.Access;
 using Microsoft.AspNetCore.Builder;
+using Orderly.Hosting.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
@@ -61,6 +62,7 @@ public static class NotificationsModule
             .WithSummary("The messages sent to a customer, newest first.")
             .Produces<IReadOnlyList<Notification>>()
             .ProducesValidationProblem()
+            .RequiresQuery("customerId")
             .WithTags(Name);
         return routes;
     }

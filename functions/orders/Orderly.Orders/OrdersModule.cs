@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orderly.ConsumerPipeline;
 using Orderly.Contracts.Orders;
 using Orderly.Hosting.Access;
+using Orderly.Hosting.Http;
 using Orderly.Messaging;
 using Orderly.Storage;
 using Microsoft.Extensions.Logging;
@@ -62,9 +63,11 @@ public static class OrdersModule
         routes.MapApi(Routes.PlaceOrder, OrdersEndpoints.PlaceOrder)
             .WithSummary("Places an order for the calling customer; the checkout confirms or cancels it.")
             .Accepts<PlaceOrderBody>("application/json")
+            .ReadsHeader(OrdersEndpoints.IdempotencyKeyHeader, "Makes a retry safe: the same key with the same body answers the first order "
+                + "again (202); with another body it is a 422 naming the key. 1 to 128 visible ASCII characters.", PlaceOrderInput.MaxIdempotencyKeyLength)
             .Produces<OrderAccepted>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .WithTags(Name);
         routes.MapApi(Routes.GetOrder, OrdersEndpoints.GetOrder)
             .WithSummary("An order with its status, items and (once confirmed) total; a customer sees only their own (others: 404).")

@@ -1,5 +1,6 @@
 using Orderly.Hosting.Access;
 using Microsoft.AspNetCore.Builder;
+using Orderly.Hosting.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
@@ -70,7 +71,8 @@ public static class PaymentsModule
             .WithTags(Name)
             .WithSummary("The payments of an order (none, or one).")
             .Produces<List<PaymentView>>(StatusCodes.Status200OK)
-            .ProducesValidationProblem();
+            .ProducesValidationProblem()
+            .RequiresQuery("orderId");
         return routes;
     }
 }

@@ -1,5 +1,6 @@
 using Orderly.Hosting.Access;
 using Microsoft.AspNetCore.Builder;
+using Orderly.Hosting.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
@@ -51,7 +52,8 @@ public static class ShippingModule
             .WithTags(Name)
             .WithSummary("The shipments of an order (none, or one).")
             .Produces<List<ShipmentView>>(StatusCodes.Status200OK)
-            .ProducesValidationProblem();
+            .ProducesValidationProblem()
+            .RequiresQuery("orderId");
         return routes;
     }
 }

@@ -80,7 +80,7 @@ public static class CheckoutModule
     {
         routes.MapApi(Routes.GetCheckout, CheckoutEndpoints.GetCheckout)
             .WithSummary("The checkout saga of an order: status, current step, steps and compensations; a customer sees only their own (others: 404).")
-            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .Produces<CheckoutView>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithTags(Name);
         return routes;

@@ -17,7 +17,7 @@ public static class CheckoutEndpoints
     /// <c>GET /api/checkout/{orderId}</c>: the saga's status (steps, compensations, reason), or 404 — also for another
     /// customer's order, so ids cannot be probed.
     /// </summary>
-    public static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> GetCheckout(
+    public static async Task<Results<JsonHttpResult<JsonObject>, ProblemHttpResult>> GetCheckout(
         string orderId, ClaimsPrincipal caller, [FromServices] ISagaStatusReader reader, CancellationToken cancellationToken)
     {
         var instance = orderId.Length is 0 or > 128 ? null : await reader.GetStatusAsync(orderId, cancellationToken).ConfigureAwait(false);
@@ -26,7 +26,7 @@ public static class CheckoutEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No checkout for this order",
                 detail: $"No checkout saga exists for order '{orderId}'.");
         // Written by the host's JSON options, as every other answer is (the saga's own options escape '+' in times).
-        return TypedResults.Ok(view);
+        return TypedResults.Json(view);
     }
 
     /// <summary>The custom status as the API shows it; a saga whose code crashed is Failed whatever it last said.</summary>
