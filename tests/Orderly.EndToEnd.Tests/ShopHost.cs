@@ -128,12 +128,16 @@ public sealed class ShopHost : IAsyncDisposable
         return new ShopHost(new Uri($"http://127.0.0.1:{FreePort()}/"), dll, dataPath, environment);
     }
 
-    /// <summary>Kills the host at once (no clean shutdown: in-flight work is cut wherever it is), then starts it again on the same data.</summary>
-    public async Task CrashAndRestartAsync()
+    /// <summary>
+    /// Kills the host at once (no clean shutdown: in-flight work is cut wherever it is), leaves it down for
+    /// <paramref name="downtime"/>, then starts it again on the same data.
+    /// </summary>
+    public async Task CrashAndRestartAsync(TimeSpan downtime = default)
     {
         if (!OwnsProcess) throw new InvalidOperationException("Only a host the tests started can be killed.");
         Kill();
-        Append("---- killed; restarting on the same data ----");
+        Append($"---- killed; restarting on the same data in {downtime.TotalSeconds:0.#} s ----");
+        if (downtime > TimeSpan.Zero) await Task.Delay(downtime);
         Launch();
         await WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
     }
