@@ -35,10 +35,24 @@ public sealed class WriteScope(SqliteConnection connection, SqliteTransaction tr
 /// <summary>
 /// One SQLite file in WAL mode with a single writer that commits concurrent units of work together (group commit):
 /// every caller still gets its own all-or-nothing unit (a savepoint), and one fsync covers them all.
-/// Readers use their own connections and never wait for the writer.
+/// Readers use their own connections and never wait for the writer. One process owns the file while it has it open.
 /// </summary>
+/// <remarks>
+/// On Linux and macOS the file is opened with SQLite's <c>unix-excl</c> VFS: the first connection takes a lock on the file
+/// for the whole process, and the WAL index lives in this process's heap, shared by its connections, instead of in a
+/// memory-mapped <c>-shm</c> file. A write the disk refuses is then an I/O error the store reports and the loops retry;
+/// a memory-mapped index the disk refuses to write killed the process with SIGBUS. The price: no second process (a second
+/// host, the sqlite3 shell) may open the database while this one has it, which the one-process mode never wanted anyway.
+/// <c>PRAGMA locking_mode=EXCLUSIVE</c> would also keep the index in the heap, but for one connection only, and this class
+/// reads on connections of their own beside the writer. On Windows the default VFS stays (no <c>unix-excl</c> there).
+/// </remarks>
 public sealed class SqliteDatabase : IAsyncDisposable
 {
+    /// <summary>SQLite's VFS that locks the file for the whole process and keeps the WAL index in the heap (see remarks).</summary>
+    private const string ProcessExclusiveVfs = "unix-excl";
+
+    private const int SqliteBusy = 5;
+
     private readonly string _connectionString;
     private readonly Channel<WorkItem> _queue = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentBag<SqliteConnection> _readers = [];
@@ -53,16 +67,28 @@ public sealed class SqliteDatabase : IAsyncDisposable
     {
         Path = System.IO.Path.GetFullPath(path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-        _connectionString = new SqliteConnectionStringBuilder
+        var connection = new SqliteConnectionStringBuilder
         {
             DataSource = Path,
             Pooling = false,
             Cache = SqliteCacheMode.Private,
-        }.ToString();
+        };
+        if (!OperatingSystem.IsWindows()) connection.Vfs = ProcessExclusiveVfs;
+        _connectionString = connection.ToString();
         _maxUnitsPerCommit = maxUnitsPerCommit;
         _writer = Open();
-        // WAL lets readers run beside the writer; synchronous=FULL makes every commit durable (fsync) before callers hear of it.
-        Execute(_writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000;");
+        try
+        {
+            // WAL lets readers run beside the writer; synchronous=FULL makes every commit durable (fsync) before callers hear
+            // of it. The first statement takes the process's lock: a few seconds let a predecessor finish exiting.
+            Execute(_writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000;", timeoutSeconds: 5);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == SqliteBusy)
+        {
+            _writer.Dispose();
+            throw new InvalidOperationException(
+                $"The database {Path} is in use by another process: one process owns a data folder. Stop the other one, or give this one its own folder.", e);
+        }
         _writerLoop = Task.Factory.StartNew(WriterLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     }
 
@@ -131,10 +157,11 @@ public sealed class SqliteDatabase : IAsyncDisposable
         return c;
     }
 
-    private static void Execute(SqliteConnection c, string sql)
+    private static void Execute(SqliteConnection c, string sql, int? timeoutSeconds = null)
     {
         using var cmd = c.CreateCommand();
         cmd.CommandText = sql;
+        if (timeoutSeconds is { } t) cmd.CommandTimeout = t;
         cmd.ExecuteNonQuery();
     }
 

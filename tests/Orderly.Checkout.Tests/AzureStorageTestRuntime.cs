@@ -11,14 +11,28 @@ namespace Orderly.Checkout.Tests;
 /// registered sagas run through <see cref="TaskHubSagaWorker"/> exactly as in the local host with <c>Sagas__Engine=AzureStorage</c>.
 /// Each test gets its own task hub, deleted at the end.
 /// </summary>
-public sealed class AzureStorageTestRuntime : TestSagaRuntime
+public sealed class AzureStorageTestRuntime(string? taskHub = null) : TestSagaRuntime
 {
     private readonly AzureStorageSagaOptions _options = new()
     {
-        TaskHub = "t" + Guid.NewGuid().ToString("N")[..16],
+        TaskHub = taskHub ?? "t" + Guid.NewGuid().ToString("N")[..16],
         MaxQueuePollingInterval = TimeSpan.FromMilliseconds(200),
     };
     private TaskHubSagaWorker? _worker;
+    private bool _deleteHub = true;
+
+    /// <summary>
+    /// A worker on the same task hub (its history tables and queues): what a restarted host runs. Both hold a message they
+    /// took for 5 s (the least the backend is allowed), not 30: what the stopped worker had taken comes back that soon.
+    /// </summary>
+    public override TestSagaRuntime Restarted()
+    {
+        _deleteHub = false;
+        _options.MessageVisibilityTimeout = TimeSpan.FromSeconds(5);
+        var restarted = new AzureStorageTestRuntime(_options.TaskHub);
+        restarted._options.MessageVisibilityTimeout = _options.MessageVisibilityTimeout;
+        return restarted;
+    }
 
     public override void AddTo(IServiceCollection services)
     {
@@ -38,6 +52,7 @@ public sealed class AzureStorageTestRuntime : TestSagaRuntime
         if (_worker is null) return;
         await _worker.StopAsync(CancellationToken.None);
         await _worker.DisposeAsync();
+        if (!_deleteHub) return;
         // The hub's queues, tables and containers, so a shared Azurite does not fill up with test hubs.
         await new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
         {

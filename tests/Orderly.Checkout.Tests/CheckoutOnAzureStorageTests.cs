@@ -4,4 +4,8 @@ namespace Orderly.Checkout.Tests;
 public sealed class CheckoutOnAzureStorageTests : CheckoutScenarios
 {
     protected override SagaRuntimeKind Runtime => SagaRuntimeKind.AzureStorage;
+
+    [Fact]
+    public Task Down_for_longer_than_the_step_timeout_the_checkout_asks_again_on_restart_and_confirms() =>
+        A_checkout_down_for_longer_than_its_step_timeout_asks_again_on_restart_and_confirms();
 }

@@ -12,6 +12,10 @@ public sealed class CheckoutOnEmbeddedRunnerTests : CheckoutScenarios
     protected override SagaRuntimeKind Runtime => SagaRuntimeKind.Embedded;
 
     [Fact]
+    public Task Down_for_longer_than_the_step_timeout_the_checkout_asks_again_on_restart_and_confirms() =>
+        A_checkout_down_for_longer_than_its_step_timeout_asks_again_on_restart_and_confirms();
+
+    [Fact]
     public async Task After_a_restart_while_waiting_for_a_reply_the_checkout_resumes_and_sends_no_command_twice()
     {
         // The in-process Durable host keeps nothing across a restart; in Azure, Durable's storage backend does this.

@@ -1,9 +1,11 @@
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Orderly.Checkout.Saga;
 using Orderly.Contracts.Inventory;
 using Orderly.Contracts.Orders;
 using Orderly.Contracts.Payments;
 using Orderly.Contracts.Shipping;
+using Orderly.Orchestrations;
 using static Orderly.Checkout.Tests.BaseServicesScript;
 
 namespace Orderly.Checkout.Tests;
@@ -72,6 +74,23 @@ public sealed class CheckoutSagaTests
         Assert.Equal(["CommitStock"], result.NeedsAttention);
         Assert.DoesNotContain(ctx.Sent, c => KindOf(c) is "VoidPayment" or "ReleaseStock" or "CancelOrder");
         Assert.Contains(ctx.Sent, c => KindOf(c) == "ConfirmOrder");
+    }
+
+    [Fact]
+    public async Task A_saga_started_before_step_asks_existed_replays_with_one_ask_per_step()
+    {
+        // Its input, as it was journaled then: no stepAsks. It must replay as it ran (a timeout gave up at once), or the
+        // replay would send a second ask where the journal holds the compensation.
+        var json = JsonSerializer.SerializeToNode(Input(Settings() with { StepAsks = 2 }), SagaRegistration.JsonOptions)!;
+        json["settings"]!.AsObject().Remove("stepAsks");
+        var old = json.Deserialize<CheckoutInput>(SagaRegistration.JsonOptions)!;
+        var context = new ScriptedSagaContext(Script((kind, _) => kind == nameof(AuthorizePayment) ? Answer.Silence : null));
+
+        var result = await CheckoutSaga.RunAsync(context, old);
+
+        Assert.Equal(1, old.Settings.StepAsks);
+        Assert.Equal("timeout", result.CancellationReason);
+        Assert.Single(context.Sent, c => KindOf(c) == nameof(AuthorizePayment));
     }
 
     [Fact]

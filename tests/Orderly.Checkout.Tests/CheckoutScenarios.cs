@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
@@ -170,13 +171,58 @@ public abstract class CheckoutScenarios
 
         var (end, checkout) = await CheckOutAsync(host);
 
-        Assert.Equal(["ReserveStock", "AuthorizePayment", "VoidPayment", "ReleaseStock", "CancelOrder"], Kinds(host.Published));
+        // Asked twice (a new message id each time), then given up: the second ask had a whole step timeout of its own.
+        Assert.Equal(["ReserveStock", "AuthorizePayment", "AuthorizePayment", "VoidPayment", "ReleaseStock", "CancelOrder"], Kinds(host.Published));
         Assert.Equal("timeout", Sent<CancelOrder>(host).Reason);
-        Assert.Equal(StepRecord.TimedOut, checkout.Steps[1].Status);
-        Assert.Equal("no reply within 00:00:01", checkout.Steps[1].Detail);
+        Assert.Equal((StepRecord.TimedOut, 2), (checkout.Steps[1].Status, checkout.Steps[1].Attempts));
+        Assert.Equal("no reply within 00:00:01 to each of 2 asks", checkout.Steps[1].Detail);
         Assert.Null(checkout.Compensations[0].Reference); // nothing was returned: the void is a tombstone by order id
         Assert.Equal(CheckoutStatus.Compensated, checkout.Status);
         Assert.Equal("timeout", end.CustomStatus!.Value.GetProperty("cancellationReason").GetString());
+    }
+
+    [Fact]
+    public async Task A_step_silent_to_its_first_ask_is_asked_again_and_the_answer_to_the_second_ask_confirms_the_order()
+    {
+        var firstAsk = CheckoutMessageIds.For(OrderId, nameof(AuthorizePayment), 1);
+        await using var host = await StartAsync((_, c) => c.MessageId == firstAsk ? Answer.Silence : null, ShortTimeout);
+
+        var (_, checkout) = await CheckOutAsync(host);
+
+        Assert.Equal(CheckoutStatus.Completed, checkout.Status);
+        Assert.Equal([firstAsk, CheckoutMessageIds.For(OrderId, nameof(AuthorizePayment), 2)],
+            host.Published.Where(e => e.Type == MessageCatalog.For<AuthorizePayment>().Name).Select(e => e.Id));
+        Assert.Equal((StepRecord.Succeeded, 2), (checkout.Steps[1].Status, checkout.Steps[1].Attempts));
+        Assert.Empty(checkout.Compensations);
+    }
+
+    /// <summary>
+    /// The checkout is stopped while a step waits for its reply and stays down twice the step timeout (the provider's answer
+    /// to the first ask never reaches it): on the restart the step's timer is long past, so the step asks again instead of
+    /// cancelling, and the answer to that ask confirms the order. Runs on the runtimes that keep sagas across a restart.
+    /// </summary>
+    protected async Task A_checkout_down_for_longer_than_its_step_timeout_asks_again_on_restart_and_confirms()
+    {
+        var first = TestSagaRuntime.Create(Runtime);
+        var second = first.Restarted() ?? throw new InvalidOperationException($"{Runtime} keeps nothing across a restart.");
+        var published = new ConcurrentQueue<Envelope>();
+        var shipments = () => published.Where(e => e.Type == MessageCatalog.For<CreateShipment>().Name).Select(e => e.Id).ToList();
+        await using (var before = await CheckoutHost.StartAsync(first, Script((kind, _) => kind == nameof(CreateShipment) ? Answer.Silence : null),
+                         ShortTimeout, published))
+        {
+            await before.DeliverAsync(OrdersEventsCheckout, Placed());
+            await Eventually.TrueAsync(() => shipments().Count == 1, 30_000);
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(2)); // down: twice the step timeout
+        await using var after = await CheckoutHost.StartAsync(second, Script(), ShortTimeout, published);
+        var end = await after.WaitForEndAsync(OrderId);
+        var checkout = end.CustomStatus!.Value.Deserialize<CheckoutStatus>(SagaRegistration.JsonOptions)!;
+
+        Assert.Equal(CheckoutStatus.Completed, checkout.Status);
+        Assert.Null(checkout.CancellationReason);
+        Assert.Equal([CheckoutMessageIds.For(OrderId, nameof(CreateShipment), 1), CheckoutMessageIds.For(OrderId, nameof(CreateShipment), 2)], shipments());
+        Assert.Equal((StepRecord.Succeeded, 2), (checkout.Steps[2].Status, checkout.Steps[2].Attempts));
     }
 
     [Fact]
@@ -185,7 +231,9 @@ public abstract class CheckoutScenarios
         await using var host = await StartAsync((kind, _) => kind == nameof(AuthorizePayment) ? Answer.Silence : null, ShortTimeout);
 
         var (end, _) = await CheckOutAsync(host);
-        await host.DeliverAsync(Replies, CheckoutHost.ReplyTo(SentEnvelope<AuthorizePayment>(host), new PaymentAuthorized(OrderId, "pay-late", Total)));
+        // A late answer to either ask: the checkout has ended, nothing takes it.
+        foreach (var ask in host.Published.Where(e => e.Type == MessageCatalog.For<AuthorizePayment>().Name).ToList())
+            await host.DeliverAsync(Replies, CheckoutHost.ReplyTo(ask, new PaymentAuthorized(OrderId, "pay-late", Total)));
 
         var after = await host.Sagas.GetStatusAsync(OrderId);
         Assert.Equal(SagaRuntimeStatus.Completed, after!.RuntimeStatus);

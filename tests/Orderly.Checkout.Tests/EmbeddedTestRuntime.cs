@@ -24,6 +24,12 @@ public sealed class EmbeddedTestRuntime(string path) : TestSagaRuntime
     /// <summary>The runner's database (its <see cref="SqliteDatabase.Faults"/> seam makes the store fail for a while).</summary>
     public SqliteDatabase Database => _database ?? throw new InvalidOperationException("The runner has not started.");
 
+    public override TestSagaRuntime Restarted()
+    {
+        DeleteOnDispose = false;
+        return new EmbeddedTestRuntime(Path) { MaxConcurrentSagas = MaxConcurrentSagas };
+    }
+
     public static string NewPath() => System.IO.Path.Combine(System.IO.Path.GetTempPath(), "orderly-saga-tests", Guid.NewGuid().ToString("N") + ".db");
 
     public override void AddTo(IServiceCollection services)

@@ -23,5 +23,11 @@ public abstract class TestSagaRuntime : IAsyncDisposable
     /// <summary>Starts running the sagas and steps registered in <paramref name="services"/>; saga logs go to <paramref name="loggers"/>.</summary>
     public abstract Task StartAsync(IServiceProvider services, ILoggerFactory? loggers);
 
+    /// <summary>
+    /// A runtime on this one's durable state, to start after this one stops (a restart); it takes over deleting that state.
+    /// Null for a runtime that keeps nothing across a restart (the in-memory Durable host).
+    /// </summary>
+    public virtual TestSagaRuntime? Restarted() => null;
+
     public abstract ValueTask DisposeAsync();
 }

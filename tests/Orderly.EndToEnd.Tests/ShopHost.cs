@@ -150,12 +150,16 @@ public sealed class ShopHost : IAsyncDisposable
         return new ShopHost(new Uri($"http://127.0.0.1:{FreePort()}/"), dll, dataPath, environment);
     }
 
-    /// <summary>Kills the host at once (no clean shutdown: in-flight work is cut wherever it is), then starts it again on the same data.</summary>
-    public async Task CrashAndRestartAsync()
+    /// <summary>
+    /// Kills the host at once (no clean shutdown: in-flight work is cut wherever it is), leaves it down for
+    /// <paramref name="downtime"/>, then starts it again on the same data.
+    /// </summary>
+    public async Task CrashAndRestartAsync(TimeSpan downtime = default)
     {
         if (!OwnsProcess) throw new InvalidOperationException("Only a host the tests started can be killed.");
         Kill();
-        Append("---- killed; restarting on the same data ----");
+        Append($"---- killed; restarting on the same data in {downtime.TotalSeconds:0.#} s ----");
+        if (downtime > TimeSpan.Zero) await Task.Delay(downtime);
         Launch();
         await WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
     }
@@ -175,7 +179,30 @@ public sealed class ShopHost : IAsyncDisposable
         await Task.CompletedTask;
     }
 
-    private void Launch()
+    /// <summary>
+    /// Starts a second host on this one's data folder (on another port) and waits for it to exit; returns its exit code and
+    /// everything it printed. Throws if it is still running after <paramref name="timeout"/> (it is killed first).
+    /// </summary>
+    public async Task<(int ExitCode, string Output)> RunAnotherOnTheSameDataAsync(TimeSpan timeout)
+    {
+        if (!OwnsProcess) throw new InvalidOperationException("Only a host the tests started has a data folder they know.");
+        using var process = Process.Start(StartInfo(new Uri($"http://127.0.0.1:{FreePort()}/")))!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"The second host on {_dataPath} was still running after {timeout}.");
+        }
+        return (process.ExitCode, await output + await errors);
+    }
+
+    private ProcessStartInfo StartInfo(Uri baseUrl)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -185,8 +212,8 @@ public sealed class ShopHost : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = Path.GetDirectoryName(_dll!)!,
         };
-        start.Environment["ASPNETCORE_URLS"] = BaseUrl.ToString().TrimEnd('/');
-        start.Environment["ORDERLY_URLS"] = BaseUrl.ToString().TrimEnd('/');
+        start.Environment["ASPNETCORE_URLS"] = baseUrl.ToString().TrimEnd('/');
+        start.Environment["ORDERLY_URLS"] = baseUrl.ToString().TrimEnd('/');
         start.Environment["ORDERLY_DATA_PATH"] = _dataPath;
         start.Environment["Checkout__StepTimeout"] = StepTimeout;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
@@ -194,7 +221,12 @@ public sealed class ShopHost : IAsyncDisposable
         // A killed test run must not leave its shop running: the host stops when this process exits.
         start.Environment["LocalHost__StopWithParentProcessId"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach (var (name, value) in _environment) start.Environment[name] = value;
-        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        return start;
+    }
+
+    private void Launch()
+    {
+        var process = new Process { StartInfo = StartInfo(BaseUrl), EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) Append(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Append(e.Data); };
         process.Start();

@@ -8,8 +8,15 @@ public sealed class CheckoutOptions
 {
     public const string Section = "Checkout";
 
-    /// <summary>How long a step waits for its reply before the saga gives up on it.</summary>
+    /// <summary>How long a step waits for the reply to one ask (its command) before it asks again or, after the last ask, gives up.</summary>
     public TimeSpan StepTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How many times a forward step sends its command (a new message id each time, the same order) before a silence cancels
+    /// the order <c>timeout</c>. Two by default: the second ask waits a whole <see cref="StepTimeout"/> after the first one
+    /// timed out, so a timer that fired late, because the host was stopped or stalled, costs a re-ask, never the order.
+    /// </summary>
+    public int StepAsks { get; set; } = 2;
 
     /// <summary>Attempts to send a command (the send itself, not the wait for its reply).</summary>
     public int SendAttempts { get; set; } = 5;
@@ -31,5 +38,5 @@ public sealed class CheckoutOptions
         Destinations.ShippingCommands, Destinations.OrdersCommands, Destinations.CheckoutReplies);
 
     /// <summary>The settings a saga instance is started with: fixed in its input, so a config change never alters a running saga's replay.</summary>
-    public CheckoutSettings ToSettings() => new(StepTimeout, SendAttempts, SendRetryInterval, CompensationAttempts, CompensationBackoff, Queues);
+    public CheckoutSettings ToSettings() => new(StepTimeout, SendAttempts, SendRetryInterval, CompensationAttempts, CompensationBackoff, Queues, StepAsks);
 }

@@ -237,17 +237,39 @@ public sealed class CheckoutSaga
         return last;
     }
 
+    /// <summary>
+    /// A forward step: asks, and when no reply came within the step timeout, asks again (up to <see cref="CheckoutSettings.StepAsks"/>)
+    /// before giving up with <c>timeout</c>.
+    /// </summary>
+    /// <remarks>
+    /// A step timer is wall-clock on every runtime (a Durable timer is a queue message made visible at its fire time), so a
+    /// host that was stopped or stalled past it wakes up to a timeout its provider never earned: the command may sit unread
+    /// in the provider's queue, or its reply in ours. Asking again measures the provider's silence instead: the new ask has
+    /// its own message id (the inbox takes it), the base services answer a repeated command for the same order with the
+    /// outcome they recorded (reservation, payment and shipment are keyed by order id), and it gets a whole step timeout of
+    /// the host running. A late reply to an earlier ask is the same outcome; the saga waits only for the newest.
+    /// </remarks>
     private async Task<StepOutcome> StepAsync(string name, string queue, object command)
     {
         var record = new StepRecord { Name = name, StartedAt = Now, Attempts = 1 };
         _status.Steps.Add(record);
         _status.CurrentStep = name;
         Publish();
+        var asks = Math.Max(1, _settings.StepAsks);
         var exchange = await ExchangeAsync(name, queue, command, attempt: 1);
+        for (var ask = 2; ask <= asks && exchange.FailureReason == Timeout; ask++)
+        {
+            _log.LogWarning("Checkout of order {OrderId}: asking {Step} again ({Ask} of {Asks})", _input.OrderId, name, ask, asks);
+            record.Attempts = ask;
+            Publish();
+            exchange = await ExchangeAsync(name, queue, command, ask);
+        }
         if (exchange.Reply is null)
         {
             record.Status = exchange.FailureReason == Timeout ? StepRecord.TimedOut : StepRecord.Failed;
-            record.Detail = exchange.FailureDetail;
+            record.Detail = exchange.FailureReason == Timeout && asks > 1
+                ? $"{exchange.FailureDetail} to each of {asks} asks"
+                : exchange.FailureDetail;
             record.FinishedAt = Now;
             Publish();
         }
