@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
+using Orderly.Storage;
 
 namespace Orderly.Embedded;
 
@@ -123,21 +124,34 @@ public sealed class SqliteDatabase : IAsyncDisposable
     /// <summary>Runs a read on a pooled connection; it sees the last committed state.</summary>
     public T Read<T>(Func<SqliteConnection, T> read)
     {
-        Faults.ThrowIfFailing();
-        if (!_readers.TryTake(out var connection))
-        {
-            connection = Open();
-            Execute(connection, "PRAGMA busy_timeout=5000;");
-        }
         try
         {
-            return read(connection);
+            Faults.ThrowIfFailing();
+            if (!_readers.TryTake(out var connection))
+            {
+                connection = Open();
+                Execute(connection, "PRAGMA busy_timeout=5000;");
+            }
+            try
+            {
+                return read(connection);
+            }
+            finally
+            {
+                _readers.Add(connection);
+            }
         }
-        finally
+        catch (SqliteException e) when (IsUnavailable(e))
         {
-            _readers.Add(connection);
+            throw Unavailable(e);
         }
     }
+
+    // What the disk or the file's lock refuses for now (busy, locked, I/O error, full, read-only, cannot open) is the store being
+    // unavailable, as Cosmos DB's 503 is: the port's StoreUnavailableException, which loops retry and the HTTP edge answers 503.
+    private static bool IsUnavailable(SqliteException e) => (e.SqliteErrorCode & 0xFF) is 5 or 6 or 8 or 10 or 13 or 14;
+
+    private static StoreUnavailableException Unavailable(SqliteException e) => new($"The embedded store is unavailable: {e.Message}", e);
 
     public async ValueTask DisposeAsync()
     {
@@ -225,7 +239,8 @@ public sealed class SqliteDatabase : IAsyncDisposable
         {
             // The commit itself failed (disk full, I/O error): nothing of the group is durable.
             if (failed is not null) foreach (var (item, error) in failed) item.Fail(error);
-            foreach (var item in group) item.Fail(ex);
+            var cause = ex is SqliteException sqlite && IsUnavailable(sqlite) ? Unavailable(sqlite) : ex;
+            foreach (var item in group) item.Fail(cause);
             return;
         }
         if (failed is not null) foreach (var (item, error) in failed) item.Fail(error);

@@ -59,6 +59,7 @@ public static class OrderlyDefaults
         // Numbers are numbers: the web defaults would also read "12" as 12, and the OpenAPI documents, generated from these options,
         // then typed every integer ["integer","string"]. No endpoint reads a body through the serializer (JsonBody does, strictly).
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
+        builder.Services.AddExceptionHandler<Orderly.Hosting.Http.StoreUnavailableAnswer>();
         builder.Services.AddHealthChecks();
         ActivityListening.Ensure();
         return builder;

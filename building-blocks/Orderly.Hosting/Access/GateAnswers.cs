@@ -32,6 +32,8 @@ internal static class GateAnswers
             Add(endpoint, StatusCodes.Status415UnsupportedMediaType);
         }
         if (policy.RateLimit is not null) Add(endpoint, StatusCodes.Status429TooManyRequests);
+        // Every route reads or writes the store: while it is unavailable the answer is 503 with Retry-After (StoreUnavailableAnswer).
+        Add(endpoint, StatusCodes.Status503ServiceUnavailable);
     }
 
     /// <summary>Adds the answer unless the route documents that status itself (with a more precise body).</summary>

@@ -52,6 +52,9 @@ internal static class OperationDetails
                 case "429":
                     answer.Headers["Retry-After"] = ResponseHeader("Seconds until the next call of this kind is admitted.");
                     break;
+                case "503":
+                    answer.Headers["Retry-After"] = ResponseHeader("Seconds until the store is expected back; the same request will do then.");
+                    break;
             }
         }
         return Task.CompletedTask;
