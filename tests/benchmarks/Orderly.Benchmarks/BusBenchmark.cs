@@ -18,13 +18,15 @@ public static class BusBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var messages = Option(args, "--messages", 20_000);
-        var publishers = Option(args, "--publishers", 4);
-        var consumers = Option(args, "--consumers", 4);
-        var publishBatch = Option(args, "--publish-batch", 50);
-        var receiveBatch = Option(args, "--receive-batch", 100);
-        var concurrency = Option(args, "--concurrency", 8);
-        var mode = OptionText(args, "--mode", "batch");
+        var line = new CommandLine("bus", "the embedded broker alone: publish, receive and complete N messages", args);
+        var messages = line.Int("--messages", 20_000, "messages to move");
+        var publishers = line.Int("--publishers", 4, "concurrent publishers");
+        var consumers = line.Int("--consumers", 4, "concurrent consumers");
+        var publishBatch = line.Int("--publish-batch", 50, "messages per publish call");
+        var receiveBatch = line.Int("--receive-batch", 100, "messages per receive call (mode batch)");
+        var concurrency = line.Int("--concurrency", 8, "messages in flight per consumer (mode consumer)");
+        var mode = line.Text("--mode", "batch", "batch (receive and complete in batches) or consumer (EmbeddedConsumer, one by one)");
+        if (line.Stop(out var exit)) return exit;
 
         var directory = Path.Combine(Path.GetTempPath(), "orderly-bus-bench", Guid.NewGuid().ToString("N"));
         var database = new SqliteDatabase(Path.Combine(directory, "bench.db"));
@@ -129,9 +131,4 @@ public static class BusBenchmark
         }
     }
 
-    private static int Option(string[] args, string name, int fallback) =>
-        Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1]) : fallback;
-
-    private static string OptionText(string[] args, string name, string fallback) =>
-        Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
 }

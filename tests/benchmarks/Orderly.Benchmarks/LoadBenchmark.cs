@@ -21,7 +21,9 @@ public static class LoadBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var o = Options.Parse(args);
+        var line = new CommandLine("load", "places orders on a running shop over HTTP, waits for every checkout, checks the books", args);
+        var o = Options.Read(line);
+        if (line.Stop(out var exit)) return exit;
         using var http = new HttpClient(new SocketsHttpHandler
         {
             MaxConnectionsPerServer = o.Concurrency,
@@ -66,6 +68,10 @@ public static class LoadBenchmark
         var orderIds = new string?[o.Orders];
         var failures = new ConcurrentBag<string>();
         var clock = Stopwatch.StartNew();
+        var answered = 0;
+        // A long run says how far it is, every 5 s, on standard error (standard output keeps the figures alone).
+        using var progress = new Timer(_ => Console.Error.WriteLine(
+            $"  {clock.Elapsed.TotalSeconds,6:F0} s  placed {Volatile.Read(ref answered)}/{o.Orders}"), null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
         async Task Place(int i)
         {
             var sw = Stopwatch.StartNew();
@@ -84,6 +90,10 @@ public static class LoadBenchmark
             {
                 latencies[i] = sw.Elapsed.TotalMilliseconds;
                 failures.Add($"order {i}: {e.GetType().Name} {e.Message}");
+            }
+            finally
+            {
+                Interlocked.Increment(ref answered);
             }
         }
 
@@ -109,6 +119,7 @@ public static class LoadBenchmark
             }));
         }
         var placedIn = clock.Elapsed;
+        progress.Change(Timeout.Infinite, Timeout.Infinite);
 
         // Wait for every checkout to end. Where the host has /api/admin/stats (the local host), watch its finished-saga count
         // first, so the waiting does not cost the host an HTTP read of every pending order ten times a second (that polling
@@ -118,8 +129,16 @@ public static class LoadBenchmark
         var accepted = Enumerable.Range(0, o.Orders).Where(i => orderIds[i] is not null).ToList();
         if (o.Wait != "orders" && Finished(statsBefore) is { } finishedBefore)
         {
+            var said = clock.Elapsed;
             while (clock.Elapsed < deadline && Finished(await StatsAsync(http)) is { } finishedNow && finishedNow - finishedBefore < accepted.Count)
+            {
+                if (clock.Elapsed - said >= TimeSpan.FromSeconds(5))
+                {
+                    said = clock.Elapsed;
+                    Console.Error.WriteLine($"  {said.TotalSeconds,6:F0} s  checkouts finished {finishedNow - finishedBefore}/{accepted.Count}");
+                }
                 await Task.Delay(100);
+            }
         }
         var outcomes = await Books.WaitForOutcomesAsync(http, accepted.Select(i => orderIds[i]!).ToList(),
             deadline - clock.Elapsed, o.Concurrency);
@@ -211,23 +230,14 @@ public static class LoadBenchmark
 
     private sealed record Options(string BaseUrl, int Orders, int Concurrency, double? Rate, int Skus, string Token, int TimeoutSeconds, string Wait)
     {
-        public static Options Parse(string[] args)
-        {
-            string? Get(string name)
-            {
-                var i = Array.IndexOf(args, name);
-                return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-            }
-            int Int(string name, int fallback) => Get(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
-            return new Options(
-                Get("--base-url") ?? Environment.GetEnvironmentVariable("ORDERLY_BASE_URL") ?? "http://localhost:7071",
-                Int("--orders", 200),
-                Math.Max(1, Int("--concurrency", 16)),
-                Get("--rate") is { } r ? double.Parse(r, CultureInfo.InvariantCulture) : null,
-                Math.Max(1, Int("--skus", 10)),
-                Get("--token") ?? "tok_visa",
-                Int("--timeout", 300),
-                Get("--wait") ?? "stats");
-        }
+        public static Options Read(CommandLine line) => new(
+            line.Text("--base-url", Environment.GetEnvironmentVariable("ORDERLY_BASE_URL") ?? "http://localhost:7071", "the shop (ORDERLY_BASE_URL when set)"),
+            line.Int("--orders", 200, "orders to place"),
+            line.Int("--concurrency", 16, "requests in flight at once (and connections)"),
+            line.Number("--rate", null, "orders per second, open loop, instead of a closed loop of --concurrency"),
+            line.Int("--skus", 10, "products the orders spread over"),
+            line.Text("--token", "tok_visa", "payment token of every order (tok_decline…, tok_flaky…, tok_timeout… to see those paths)"),
+            line.Int("--timeout", 300, "seconds to wait for every checkout to end"),
+            line.Text("--wait", "stats", "how to wait: stats (the host's finished-saga counter) or orders (poll each order)"));
     }
 }

@@ -8,8 +8,10 @@ var names = typeof(Program).Assembly.GetTypes()
 
 if (args.Length == 0 || !names.TryGetValue(args[0].ToLowerInvariant(), out var type))
 {
-    Console.Error.WriteLine($"usage: Orderly.Benchmarks <{string.Join('|', names.Keys.Order())}> [options]");
-    return 2;
+    var help = args is ["--help"] or ["-h"];
+    (help ? Console.Out : Console.Error).WriteLine(
+        $"usage: Orderly.Benchmarks <{string.Join('|', names.Keys.Order())}> [options]   (<command> --help lists its options)");
+    return help ? 0 : 2;
 }
 
 var run = type.GetMethod("RunAsync", BindingFlags.Public | BindingFlags.Static)

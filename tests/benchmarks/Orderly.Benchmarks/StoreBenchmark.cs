@@ -19,9 +19,12 @@ public static class StoreBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var writerCounts = Option(args, "--writers", "1,16,64,256").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-        var seconds = double.Parse(Option(args, "--seconds", "5"), CultureInfo.InvariantCulture);
-        var dir = Option(args, "--dir", Path.Combine(Path.GetTempPath(), "orderly-store-bench"));
+        var line = new CommandLine("store", "the embedded store alone: concurrent ETag-checked writes with an outbox record, fsync'd", args);
+        var writersText = line.Text("--writers", "1,16,64,256", "concurrent writers, one run per count, comma-separated");
+        var seconds = line.Number("--seconds", 5, "seconds per run")!.Value;
+        var dir = line.Text("--dir", Path.Combine(Path.GetTempPath(), "orderly-store-bench"), "folder for the database file");
+        if (line.Stop(out var exit)) return exit;
+        var writerCounts = writersText.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
 
         Console.WriteLine($"store benchmark: {Environment.ProcessorCount} cores, {RuntimeInformationText()}, {seconds:0.#} s per run, file under {dir}");
         Console.WriteLine("each commit = replace aggregate (ETag checked) + create outbox record; synchronous=FULL (fsync per group commit)");
@@ -123,9 +126,4 @@ public static class StoreBenchmark
 
     private static string RuntimeInformationText() => System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription;
 
-    private static string Option(string[] args, string name, string fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-    }
 }
