@@ -43,6 +43,8 @@ public sealed class CancellationTests : ShopTest
 
         Assert.Equal("Cancelled", order.Str("status"));
         Assert.Equal("payment-declined", order.Str("cancellationReason"));
+        // The stock was reserved at 10 EUR a unit before the card was declined: the cancelled order keeps that total.
+        Assert.Equal(20m, order.Prop("total")!.Value.Dec("amount"));
         Assert.Equal(new Product(4, 0, 4), await Shop.GetProductAsync(sku));
         Assert.DoesNotContain(await Shop.PaymentsOfAsync(orderId), p => p.StatusOf() == "captured");
 

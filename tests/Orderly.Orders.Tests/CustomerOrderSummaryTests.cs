@@ -28,6 +28,14 @@ public sealed class CustomerOrderSummaryTests
     }
 
     [Fact]
+    public void A_cancelled_order_in_the_list_shows_the_total_it_was_cancelled_at()
+    {
+        var cancelled = Cancelled with { Total = new Money(12m, "EUR") };
+        Assert.Equal(new Money(12m, "EUR"), CustomerOrderSummary.Apply(CustomerOrderSummary.Apply(null, Placed), cancelled).Total);
+        Assert.Equal(new Money(12m, "EUR"), CustomerOrderSummary.Apply(CustomerOrderSummary.Apply(null, cancelled), Placed).Total);
+    }
+
+    [Fact]
     public void A_cancellation_arriving_before_the_placement_is_kept()
     {
         var s = CustomerOrderSummary.Apply(CustomerOrderSummary.Apply(null, Cancelled), Placed);

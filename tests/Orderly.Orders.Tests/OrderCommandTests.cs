@@ -83,6 +83,22 @@ public sealed class OrderCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_cancelled_order_keeps_the_total_the_checkout_knew_and_tells_the_world()
+    {
+        var orderId = await PlaceAsync();
+        var total = new Money(31.00m, "EUR");
+
+        var context = await _orders.HandleAsync(_cancel, new CancelOrder(orderId, "payment-declined", total));
+
+        Assert.Equal(total, (await _orders.Store.LoadOrderAsync(orderId, default))!.Order.Total);
+        Assert.All(context.Outgoing, m => Assert.Equal(total, Assert.IsType<OrderCancelled>(EnvelopeJson.ReadData(m.Envelope)).Total));
+        // A cancel before any reservation knows no total: none is made up.
+        var early = await PlaceAsync("order-2");
+        await _orders.HandleAsync(_cancel, new CancelOrder(early, "out-of-stock"));
+        Assert.Null((await _orders.Store.LoadOrderAsync(early, default))!.Order.Total);
+    }
+
+    [Fact]
     public async Task CancelOrder_on_a_confirmed_order_is_dead_lettered_and_the_order_stays_confirmed()
     {
         var orderId = await PlaceAsync();

@@ -48,8 +48,8 @@ public sealed record CustomerOrderSummary(
     /// <summary>Applies OrderCancelled (never undone by a late OrderPlaced).</summary>
     public static CustomerOrderSummary Apply(CustomerOrderSummary? current, OrderCancelled e) =>
         current is null
-            ? new(e.OrderId, e.CustomerId, OrderStatus.Cancelled, null, e.Reason, null, null, e.CancelledAt)
-            : current.Advance(OrderStatus.Cancelled, e.CancelledAt) with { CancellationReason = e.Reason };
+            ? new(e.OrderId, e.CustomerId, OrderStatus.Cancelled, e.Total, e.Reason, null, null, e.CancelledAt)
+            : current.Advance(OrderStatus.Cancelled, e.CancelledAt) with { CancellationReason = e.Reason, Total = current.Total ?? e.Total };
 
     private CustomerOrderSummary Advance(OrderStatus to, DateTimeOffset at) =>
         this with { Status = Rank(to) >= Rank(Status) ? to : Status, UpdatedAt = Max(UpdatedAt, at) };

@@ -83,11 +83,12 @@ public sealed class Order
     }
 
     /// <summary>
-    /// Cancels the order with a reason code; cancelling a cancelled order changes nothing (the first reason stays).
-    /// A cancellation before the confirmation leaves the order cancelled, so a late ConfirmOrder is refused.
+    /// Cancels the order with a reason code, keeping its total when the checkout knew it (<paramref name="knownTotal"/>);
+    /// cancelling a cancelled order changes nothing (the first reason stays). A cancellation before the confirmation leaves
+    /// the order cancelled, so a late ConfirmOrder is refused.
     /// </summary>
     /// <exception cref="OrderRefusedException">The order is already confirmed.</exception>
-    public OrderChange Cancel(string reason, DateTimeOffset now)
+    public OrderChange Cancel(string reason, DateTimeOffset now, Money? knownTotal = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(reason);
         switch (Status)
@@ -98,8 +99,10 @@ public sealed class Order
                 throw new OrderRefusedException(OrderRefusedException.AlreadyConfirmed,
                     $"Order {OrderId} is confirmed and cannot be cancelled ({reason}).");
         }
+        if (knownTotal is not null && knownTotal.Amount < 0) throw new ArgumentOutOfRangeException(nameof(knownTotal), "A total cannot be negative.");
         Status = OrderStatus.Cancelled;
         CancellationReason = reason;
+        Total ??= knownTotal;
         CancelledAt = now;
         UpdatedAt = now;
         return OrderChange.Changed;
@@ -117,7 +120,7 @@ public sealed class Order
     /// <summary>The cancellation as an event/reply; only for a cancelled order.</summary>
     public Contracts.Orders.OrderCancelled Cancelled() =>
         Status == OrderStatus.Cancelled
-            ? new(OrderId, CustomerId, CancellationReason!, CancelledAt!.Value)
+            ? new(OrderId, CustomerId, CancellationReason!, CancelledAt!.Value, Total)
             : throw new InvalidOperationException($"Order {OrderId} is {Status}, not cancelled.");
 
     /// <summary>The order's state as stored.</summary>

@@ -23,7 +23,7 @@ public sealed class CancelOrderHandler(OrdersMessaging messaging) : IMessageHand
         OrderChange change;
         try
         {
-            change = order.Cancel(message.Reason, context.Now);
+            change = order.Cancel(message.Reason, context.Now, message.Total);
         }
         catch (OrderRefusedException refused)
         {

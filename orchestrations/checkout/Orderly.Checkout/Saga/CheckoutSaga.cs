@@ -175,7 +175,7 @@ public sealed class CheckoutSaga
         {
             if (!await CompensateAsync(records[i], pending[i].Queue, pending[i].Command)) failed.Add(pending[i].Name);
         }
-        if (!await CompensateAsync(cancel, _settings.Queues.Orders, new CancelOrder(_input.OrderId, reason))) failed.Add("CancelOrder");
+        if (!await CompensateAsync(cancel, _settings.Queues.Orders, new CancelOrder(_input.OrderId, reason, _check.Total))) failed.Add("CancelOrder");
 
         _status.CurrentStep = null;
         if (failed.Count > 0) return Fail(failed);
