@@ -23,16 +23,20 @@ public sealed class ConsumerPipeline
     private readonly ConsumerPipelineOptions _options;
     private readonly ILogger _logger;
     private readonly Dictionary<(string Entity, string Type), (ConsumerBinding Binding, HandlerInvoker Invoker)> _handlers = [];
+    private readonly Dictionary<ConsumerBinding, ILogger> _handlerLoggers = [];
 
     public ConsumerPipeline(IServiceProvider services, IEnumerable<ConsumerBinding> bindings, IOptions<ConsumerPipelineOptions> options, ILogger<ConsumerPipeline> logger)
     {
         _services = services;
         _options = options.Value;
         _logger = logger;
+        // A handler logs under its own category (Orderly.Orders.Handlers.…), so its lines name its context, not the pipeline.
+        var loggers = services.GetService<ILoggerFactory>();
         foreach (var b in bindings)
         {
             if (!_handlers.TryAdd((b.Entity, b.Message.Name), (b, HandlerInvoker.For(b))))
                 throw new InvalidOperationException($"Two handlers are registered for {b.Message.Name} on {b.Entity}.");
+            _handlerLoggers[b] = loggers?.CreateLogger(b.HandlerType) ?? logger;
         }
     }
 
@@ -152,7 +156,7 @@ public sealed class ConsumerPipeline
             return Outcome.Duplicate;
 
         var batch = new WriteBatch(partitionKey);
-        var context = new MessageContext(envelope, store, batch, envelopes, _logger);
+        var context = new MessageContext(envelope, store, batch, envelopes, _handlerLoggers[binding]);
         await handle(context, ct).ConfigureAwait(false);
 
         var now = envelopes.Time.GetUtcNow();
