@@ -4,10 +4,12 @@ namespace Orderly.Benchmarks;
 
 /// <summary>
 /// One benchmark's options, declared where they are read (name, default, what it does): <c>--help</c> lists them and runs
-/// nothing, and an option nobody declared, or a value that does not parse, stops the run naming it (exit code 2).
+/// nothing, and an option nobody declared, or a value that does not parse, stops the run naming it (exit code 2). Also the
+/// demo's (functions/local-host/Orderly.Demo links this file), with its own program name and no command.
 /// </summary>
-public sealed class CommandLine(string command, string summary, string[] args)
+public sealed class CommandLine(string command, string summary, string[] args, string program = "Orderly.Benchmarks")
 {
+    private readonly string _name = command.Length == 0 ? program : $"{program} {command}";
     private readonly List<(string Name, string Default, string Help)> _declared = [];
     private readonly List<string> _problems = [];
 
@@ -52,9 +54,9 @@ public sealed class CommandLine(string command, string summary, string[] args)
             exitCode = 0;
             return false;
         }
-        foreach (var problem in _problems) Console.Error.WriteLine($"{command}: {problem}");
+        foreach (var problem in _problems) Console.Error.WriteLine($"{(command.Length == 0 ? program : command)}: {problem}");
         var usage = help && _problems.Count == 0 ? Console.Out : Console.Error;
-        usage.WriteLine($"usage: Orderly.Benchmarks {command} [options]   {summary}");
+        usage.WriteLine($"usage: {_name} [options]   {summary}");
         foreach (var (name, fallback, text) in _declared) usage.WriteLine($"  {name,-18} {text} (default {fallback})");
         exitCode = _problems.Count == 0 ? 0 : 2;
         return true;
