@@ -18,7 +18,6 @@ public sealed class BackgroundLoopsHealthCheck(BackgroundLoops loops, TimeProvid
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var unhealthyAfter = _unhealthyAfter;
         var states = loops.Snapshot();
         var failing = states.Where(s => s.IsFailing).ToList();
         var data = states.ToDictionary(s => s.Name, s => (object)(s.IsFailing
@@ -29,8 +28,8 @@ public sealed class BackgroundLoopsHealthCheck(BackgroundLoops loops, TimeProvid
         var now = time.GetUtcNow();
         var longest = failing.MaxBy(s => now - s.FailingSince!.Value)!;
         var description = $"retrying: {string.Join(", ", failing.Select(s => $"{s.Name} ({s.LastError})"))}";
-        return Task.FromResult(now - longest.FailingSince!.Value >= unhealthyAfter
-            ? HealthCheckResult.Unhealthy($"{longest.Name} has failed for over {unhealthyAfter.TotalSeconds:0} s; {description}", data: data)
+        return Task.FromResult(now - longest.FailingSince!.Value >= _unhealthyAfter
+            ? HealthCheckResult.Unhealthy($"{longest.Name} has failed for over {_unhealthyAfter.TotalSeconds:0} s; {description}", data: data)
             : HealthCheckResult.Degraded(description, data: data));
     }
 }
