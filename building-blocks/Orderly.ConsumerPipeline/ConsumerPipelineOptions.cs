@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Orderly.Settings;
 
 namespace Orderly.ConsumerPipeline;
 
@@ -42,15 +43,20 @@ public sealed class ConsumerPipelineOptions
     public TimeSpan Backoff(int attempt)
         => new Orderly.Resilience.Backoff(BaseDelay, MaxDelay).After(attempt);
 
-    /// <summary>Overrides the defaults with whatever <paramref name="section"/> sets (<c>MaxDeliveryCount</c>, <c>MaxDeferrals</c>, <c>BaseDelay</c>, <c>MaxDelay</c> as <c>hh:mm:ss.fff</c>, <c>InboxTimeToLive</c>).</summary>
-    public void ReadFrom(IConfiguration section)
+    /// <summary>
+    /// Overrides the defaults with whatever <paramref name="section"/> sets (<c>MaxDeliveryCount</c> from 1, <c>MaxDeferrals</c> and
+    /// <c>MaxRaceRetries</c> from 0, <c>BaseDelay</c>, <c>MaxDelay</c> and <c>InboxTimeToLive</c> as seconds or <c>hh:mm:ss.fff</c>);
+    /// a value that does not read, or is out of range, is a <see cref="SettingException"/> naming it.
+    /// </summary>
+    public ConsumerPipelineOptions ReadFrom(IConfiguration section)
     {
-        if (int.TryParse(section[nameof(MaxDeliveryCount)], out var max)) MaxDeliveryCount = max;
-        if (TimeSpan.TryParse(section[nameof(BaseDelay)], System.Globalization.CultureInfo.InvariantCulture, out var b)) BaseDelay = b;
-        if (TimeSpan.TryParse(section[nameof(MaxDelay)], System.Globalization.CultureInfo.InvariantCulture, out var m)) MaxDelay = m;
-        if (int.TryParse(section[nameof(MaxRaceRetries)], out var races)) MaxRaceRetries = Math.Max(0, races);
-        if (int.TryParse(section[nameof(MaxDeferrals)], out var deferrals)) MaxDeferrals = Math.Max(0, deferrals);
-        if (TimeSpan.TryParse(section[nameof(InboxTimeToLive)], System.Globalization.CultureInfo.InvariantCulture, out var t)) InboxTimeToLive = t;
-        if (MaxDeliveryCount < 1) throw new InvalidOperationException($"{Section}:{nameof(MaxDeliveryCount)} must be at least 1.");
+        ArgumentNullException.ThrowIfNull(section);
+        MaxDeliveryCount = section.ReadInt(nameof(MaxDeliveryCount), MaxDeliveryCount, least: 1);
+        BaseDelay = section.ReadDuration(nameof(BaseDelay), BaseDelay);
+        MaxDelay = section.ReadDuration(nameof(MaxDelay), MaxDelay);
+        MaxRaceRetries = section.ReadInt(nameof(MaxRaceRetries), MaxRaceRetries, least: 0);
+        MaxDeferrals = section.ReadInt(nameof(MaxDeferrals), MaxDeferrals, least: 0);
+        InboxTimeToLive = section.ReadDuration(nameof(InboxTimeToLive), InboxTimeToLive);
+        return this;
     }
 }

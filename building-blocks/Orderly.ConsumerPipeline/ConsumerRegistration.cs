@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Orderly.Contracts;
 
 namespace Orderly.ConsumerPipeline;
@@ -32,7 +33,8 @@ public static class ConsumerRegistration
     public static IServiceCollection AddConsumerPipeline(this IServiceCollection services, IConfiguration configuration)
     {
         EntityNameSettings.RefuseRenames(configuration);
-        services.AddOptions<ConsumerPipelineOptions>().Configure(o => o.ReadFrom(configuration.GetSection(ConsumerPipelineOptions.Section)));
+        // Read now, so a bad value stops the host at start, not at the first message.
+        services.TryAddSingleton(Options.Create(new ConsumerPipelineOptions().ReadFrom(configuration.GetSection(ConsumerPipelineOptions.Section))));
         services.TryAddSingleton<ConsumerPipeline>();
         return services;
     }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Orderly.Settings;
 
 namespace Orderly.ConsumerPipeline;
 
@@ -12,15 +13,15 @@ public static class EntityNameSettings
     /// <summary>The configuration sections that once renamed entities.</summary>
     public static readonly IReadOnlyList<string> Retired = ["Messaging:Queues", "Messaging:Topics", "Messaging:Subscriptions", "Checkout:Queues"];
 
-    /// <summary>Throws <see cref="InvalidOperationException"/> naming the first retired setting that has a value.</summary>
+    /// <summary>Throws <see cref="SettingException"/> naming the first retired setting that has a value.</summary>
     public static void RefuseRenames(IConfiguration configuration)
     {
         var set = Retired.SelectMany(section => configuration.GetSection(section).AsEnumerable())
             .FirstOrDefault(setting => !string.IsNullOrEmpty(setting.Value));
         if (set.Key is not null)
         {
-            throw new InvalidOperationException(
-                $"{set.Key} is set, but queue, topic and subscription names are contract (Orderly.Contracts.Destinations) and no setting renames them: remove it.");
+            throw SettingReader.Refuse(configuration, set.Key,
+                "is set, but queue, topic and subscription names are contract (Orderly.Contracts.Destinations) and no setting renames them: remove it");
         }
     }
 }

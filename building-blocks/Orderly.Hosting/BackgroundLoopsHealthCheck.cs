@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Orderly.Resilience;
+using Orderly.Settings;
 
 namespace Orderly.Hosting;
 
@@ -12,10 +13,11 @@ public sealed class BackgroundLoopsHealthCheck(BackgroundLoops loops, TimeProvid
 {
     public static readonly TimeSpan DefaultUnhealthyAfter = TimeSpan.FromSeconds(60);
 
+    // Read once, when the check is built (the local host builds it before it starts), so a bad value stops the start.
+    private readonly TimeSpan _unhealthyAfter = configuration.ReadDuration("Health:LoopUnhealthyAfter", DefaultUnhealthyAfter);
+
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var unhealthyAfter = TimeSpan.TryParse(configuration["Health:LoopUnhealthyAfter"], System.Globalization.CultureInfo.InvariantCulture, out var t)
-            ? t : DefaultUnhealthyAfter;
         var states = loops.Snapshot();
         var failing = states.Where(s => s.IsFailing).ToList();
         var data = states.ToDictionary(s => s.Name, s => (object)(s.IsFailing
@@ -26,8 +28,8 @@ public sealed class BackgroundLoopsHealthCheck(BackgroundLoops loops, TimeProvid
         var now = time.GetUtcNow();
         var longest = failing.MaxBy(s => now - s.FailingSince!.Value)!;
         var description = $"retrying: {string.Join(", ", failing.Select(s => $"{s.Name} ({s.LastError})"))}";
-        return Task.FromResult(now - longest.FailingSince!.Value >= unhealthyAfter
-            ? HealthCheckResult.Unhealthy($"{longest.Name} has failed for over {unhealthyAfter.TotalSeconds:0} s; {description}", data: data)
+        return Task.FromResult(now - longest.FailingSince!.Value >= _unhealthyAfter
+            ? HealthCheckResult.Unhealthy($"{longest.Name} has failed for over {_unhealthyAfter.TotalSeconds:0} s; {description}", data: data)
             : HealthCheckResult.Degraded(description, data: data));
     }
 }

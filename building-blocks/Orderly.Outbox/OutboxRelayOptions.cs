@@ -1,5 +1,5 @@
-using System.Globalization;
 using Microsoft.Extensions.Configuration;
+using Orderly.Settings;
 
 namespace Orderly.Outbox;
 
@@ -40,34 +40,21 @@ public sealed class OutboxRelayOptions
 
     /// <summary>
     /// Overrides the defaults with whatever <paramref name="section"/> sets (<c>BatchSize</c>, <c>MaxPublishAttempts</c>, and
-    /// <c>IdleWait</c>, <c>RetryDelay</c>, <c>MaxRetryDelay</c> as <c>hh:mm:ss.fff</c>); a value that does not read, or is out of
-    /// range, fails the start naming the setting.
+    /// <c>IdleWait</c>, <c>RetryDelay</c>, <c>MaxRetryDelay</c> as seconds or <c>hh:mm:ss.fff</c>, above zero and at most an hour);
+    /// a value that does not read, or is out of range, is a <see cref="SettingException"/> naming it.
     /// </summary>
     public OutboxRelayOptions ReadFrom(IConfiguration section)
     {
         ArgumentNullException.ThrowIfNull(section);
-        BatchSize = Int(section, nameof(BatchSize), BatchSize, 1, 10_000);
-        MaxPublishAttempts = Int(section, nameof(MaxPublishAttempts), MaxPublishAttempts, 1, 1_000);
-        IdleWait = Duration(section, nameof(IdleWait), IdleWait);
-        RetryDelay = Duration(section, nameof(RetryDelay), RetryDelay);
-        MaxRetryDelay = Duration(section, nameof(MaxRetryDelay), MaxRetryDelay);
-        if (MaxRetryDelay < RetryDelay) throw new InvalidOperationException($"{Section}:{nameof(MaxRetryDelay)} must be at least {nameof(RetryDelay)} ({RetryDelay}).");
+        BatchSize = section.ReadInt(nameof(BatchSize), BatchSize, 1, 10_000);
+        MaxPublishAttempts = section.ReadInt(nameof(MaxPublishAttempts), MaxPublishAttempts, 1, 1_000);
+        IdleWait = section.ReadDuration(nameof(IdleWait), IdleWait, most: LongestWait);
+        RetryDelay = section.ReadDuration(nameof(RetryDelay), RetryDelay, most: LongestWait);
+        MaxRetryDelay = section.ReadDuration(nameof(MaxRetryDelay), MaxRetryDelay, most: LongestWait);
+        if (MaxRetryDelay < RetryDelay)
+            throw SettingReader.Refuse(section, nameof(MaxRetryDelay), $"{MaxRetryDelay} is below {nameof(RetryDelay)} ({RetryDelay}); set it to at least that");
         return this;
     }
 
-    private static int Int(IConfiguration section, string name, int current, int min, int max)
-    {
-        if (section[name] is not { } text) return current;
-        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
-            ? value
-            : throw new InvalidOperationException($"{Section}:{name} must be a whole number from {min} to {max}; it is '{text}'.");
-    }
-
-    private static TimeSpan Duration(IConfiguration section, string name, TimeSpan current)
-    {
-        if (section[name] is not { } text) return current;
-        return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var value) && value > TimeSpan.Zero && value <= TimeSpan.FromHours(1)
-            ? value
-            : throw new InvalidOperationException($"{Section}:{name} must be a duration (hh:mm:ss.fff) above zero and at most an hour; it is '{text}'.");
-    }
+    private static readonly TimeSpan LongestWait = TimeSpan.FromHours(1);
 }

@@ -44,7 +44,7 @@ public sealed class CheckoutSagaTests
             nameof(CreateShipment) => Answer.With(new ShipmentRejected(OrderId, "country-not-served")),
             nameof(VoidPayment) => Answer.Silence,
             _ => null,
-        }, Settings(compensationAttempts: 3));
+        }, BaseServicesScript.Settings(compensationAttempts: 3));
 
         Assert.Equal([TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)], ctx.Delays); // CompensationBackoff 2 s, then doubled
         Assert.Equal(3, result.Compensations.Single(c => c.Name == "VoidPayment").Attempts);
@@ -81,7 +81,7 @@ public sealed class CheckoutSagaTests
     {
         // Its input, as it was journaled then: no stepAsks. It must replay as it ran (a timeout gave up at once), or the
         // replay would send a second ask where the journal holds the compensation.
-        var json = JsonSerializer.SerializeToNode(Input(Settings() with { StepAsks = 2 }), SagaRegistration.JsonOptions)!;
+        var json = JsonSerializer.SerializeToNode(Input(BaseServicesScript.Settings() with { StepAsks = 2 }), SagaRegistration.JsonOptions)!;
         json["settings"]!.AsObject().Remove("stepAsks");
         var old = json.Deserialize<CheckoutInput>(SagaRegistration.JsonOptions)!;
         var context = new ScriptedSagaContext(Script((kind, _) => kind == nameof(AuthorizePayment) ? Answer.Silence : null));

@@ -78,6 +78,22 @@ public sealed class StartupTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Contains("ORDERLY_DATA_PATH", line, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Messaging__Consumer__MaxDeliveryCount", "lots")] // was silently the default
+    [InlineData("Health__LoopUnhealthyAfter", "soon")] // a duration; was silently the default
+    [InlineData("Checkout__StepTimeout", "30 minutes")] // was a stack trace at the first order
+    [InlineData("Messaging__LockDuration", "forever")] // was a stack trace at start
+    public async Task A_bad_setting_is_named_in_one_line_and_the_host_exits_1(string setting, string value)
+    {
+        if (External) { output.WriteLine("SKIPPED: ORDERLY_BASE_URL is set; these tests start hosts of their own."); return; }
+
+        var (exit, lines) = await Start("bad", LocalHostProcess.FreePort(), new Dictionary<string, string> { [setting] = value }).WaitForExitAsync();
+
+        Assert.Equal(1, exit);
+        var line = Assert.Single(lines);
+        Assert.StartsWith($"orderly: {setting}='{value}' is not ", line, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task With_json_logs_standard_output_holds_only_json_lines_and_the_banner_goes_to_standard_error()
     {

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Orderly.Payments.Provider;
+using Orderly.Settings;
 using Orderly.Storage;
 
 namespace Orderly.Payments.Tests;
@@ -18,8 +19,8 @@ public sealed class PaymentProviderSetting
     private static IConfiguration Config(string? provider) =>
         new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [PaymentProviders.Setting] = provider }).Build();
 
-    private static InvalidOperationException Refusal(IConfiguration configuration) =>
-        Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddLogging().AddPaymentsContext(configuration));
+    private static SettingException Refusal(IConfiguration configuration) =>
+        Assert.Throws<SettingException>(() => new ServiceCollection().AddLogging().AddPaymentsContext(configuration));
 
     [Theory]
     [InlineData(null)]

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Orderly.Settings;
 
 namespace Orderly.Payments.Tests;
 
@@ -43,20 +44,20 @@ public sealed class ProviderCircuitSettings
     }
 
     [Theory]
-    [InlineData("Payments__CircuitBreaker__FailureRatio", "0", "Payments:CircuitBreaker:FailureRatio")]
-    [InlineData("Payments__CircuitBreaker__FailureRatio", "1.5", "Payments:CircuitBreaker:FailureRatio")]
-    [InlineData("Payments__CircuitBreaker__MinimumThroughput", "1", "Payments:CircuitBreaker:MinimumThroughput")]
-    [InlineData("Payments__CircuitBreaker__MinimumThroughput", "five", "Payments:CircuitBreaker:MinimumThroughput")]
-    [InlineData("Payments__CircuitBreaker__SamplingDuration", "0.1", "Payments:CircuitBreaker:SamplingDuration")]
-    [InlineData("Payments__CircuitBreaker__BreakDuration", "0", "Payments:CircuitBreaker:BreakDuration")]
-    [InlineData("Payments__CircuitBreaker__BreakDuration", "-00:00:30", "Payments:CircuitBreaker:BreakDuration")]
-    [InlineData("Payments__CircuitBreaker__BreakDuration", "soon", "Payments:CircuitBreaker:BreakDuration")]
-    [InlineData("Payments__ProviderRetries", "-1", "Payments:ProviderRetries")]
-    public void A_bad_value_fails_at_start_naming_the_setting(string variable, string value, string setting)
+    [InlineData("Payments__CircuitBreaker__FailureRatio", "0")]
+    [InlineData("Payments__CircuitBreaker__FailureRatio", "1.5")]
+    [InlineData("Payments__CircuitBreaker__MinimumThroughput", "1")]
+    [InlineData("Payments__CircuitBreaker__MinimumThroughput", "five")]
+    [InlineData("Payments__CircuitBreaker__SamplingDuration", "0.1")]
+    [InlineData("Payments__CircuitBreaker__BreakDuration", "0")]
+    [InlineData("Payments__CircuitBreaker__BreakDuration", "-00:00:30")]
+    [InlineData("Payments__CircuitBreaker__BreakDuration", "soon")]
+    [InlineData("Payments__ProviderRetries", "-1")]
+    public void A_bad_value_fails_at_start_naming_the_setting(string variable, string value)
     {
-        var error = Assert.Throws<InvalidOperationException>(() => Read((variable, value)));
+        var error = Assert.Throws<SettingException>(() => Read((variable, value)));
 
-        Assert.Contains(setting, error.Message, StringComparison.Ordinal);
-        Assert.Contains($"'{value}'", error.Message, StringComparison.Ordinal);
+        Assert.Equal(variable, error.Setting);
+        Assert.StartsWith($"{variable}='{value}' is not", error.Message, StringComparison.Ordinal);
     }
 }

@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Configuration;
+using Orderly.Settings;
 
 namespace Orderly.Hosting.Access;
 
@@ -20,8 +20,8 @@ public sealed class SubjectRateLimits : IDisposable
     {
         foreach (var (name, fallback) in defaults)
         {
-            var perMinute = Read(configuration, $"RateLimits:{name}:PermitsPerMinute", fallback.PermitsPerMinute);
-            var burst = Read(configuration, $"RateLimits:{name}:Burst", fallback.Burst);
+            var perMinute = configuration.ReadInt($"RateLimits:{name}:PermitsPerMinute", fallback.PermitsPerMinute, 0, 1_000_000);
+            var burst = configuration.ReadInt($"RateLimits:{name}:Burst", fallback.Burst, 0, 1_000_000);
             if (perMinute == 0) continue;
             _limiters[name] = PartitionedRateLimiter.Create<string, string>(subject => RateLimitPartition.GetTokenBucketLimiter(subject, _ =>
                 new TokenBucketRateLimiterOptions
@@ -51,14 +51,5 @@ public sealed class SubjectRateLimits : IDisposable
     public void Dispose()
     {
         foreach (var limiter in _limiters.Values) limiter.Dispose();
-    }
-
-    private static int Read(IConfiguration configuration, string key, int fallback)
-    {
-        var text = configuration[key];
-        if (string.IsNullOrWhiteSpace(text)) return fallback;
-        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value <= 1_000_000
-            ? value
-            : throw new InvalidOperationException($"{key.Replace(":", "__", StringComparison.Ordinal)} '{text}' is not a whole number from 0 to 1000000.");
     }
 }

@@ -1,3 +1,5 @@
+using Orderly.Settings;
+
 namespace Orderly.LocalHost;
 
 /// <summary>Where the local host listens and keeps its data, from the environment first (12-factor).</summary>
@@ -70,7 +72,7 @@ public static class LocalHostSettings
     {
         var urls = Split(ListenUrls(configuration));
         var loopbackOnly = string.IsNullOrWhiteSpace(configuration["http_ports"]) && urls.All(IsLoopback);
-        var setting = configuration.GetValue<bool?>("LocalHost:DevTokens");
+        var setting = configuration.ReadOptionalBool("LocalHost:DevTokens");
         forcedOffLoopback = setting == true && !loopbackOnly;
         return setting ?? loopbackOnly;
     }
@@ -89,7 +91,7 @@ public static class LocalHostSettings
     /// Whether <c>POST /api/admin/faults</c> is served (the fault suite's seams: store, broker, payment provider, malformed
     /// messages): only when <c>LocalHost__FaultInjection=true</c>; off by default.
     /// </summary>
-    public static bool FaultInjectionEnabled(IConfiguration configuration) => configuration.GetValue("LocalHost:FaultInjection", false);
+    public static bool FaultInjectionEnabled(IConfiguration configuration) => configuration.ReadBool("LocalHost:FaultInjection", false);
 
     private static string[] Split(string urls) => urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

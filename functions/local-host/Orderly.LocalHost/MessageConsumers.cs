@@ -2,6 +2,7 @@ using Orderly.ConsumerPipeline;
 using Pipeline = Orderly.ConsumerPipeline.ConsumerPipeline;
 using Orderly.Embedded.Broker;
 using Orderly.Resilience;
+using Orderly.Settings;
 
 namespace Orderly.LocalHost;
 
@@ -17,6 +18,9 @@ public sealed class MessageConsumers(
     BackgroundLoops loops,
     ILoggerFactory loggers) : BackgroundService
 {
+    // Read when the host resolves this, before it starts, so a bad value stops the start.
+    private readonly int _maxConcurrency = configuration.ReadInt("Messaging:Consumer:MaxConcurrency", 16, least: 1);
+
     /// <summary>The entities being consumed (for health and the startup banner).</summary>
     public IReadOnlyList<string> Entities => pipeline.Entities;
 
@@ -27,7 +31,7 @@ public sealed class MessageConsumers(
     {
         var options = new EmbeddedConsumerOptions
         {
-            MaxConcurrency = configuration.GetValue("Messaging:Consumer:MaxConcurrency", 16),
+            MaxConcurrency = _maxConcurrency,
             IdleWait = TimeSpan.FromSeconds(5),
         };
         var consumers = pipeline.Entities.Select(entity => new EmbeddedConsumer(broker, entity, async (locked, ct) =>

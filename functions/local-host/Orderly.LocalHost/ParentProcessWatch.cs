@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Orderly.Settings;
 
 namespace Orderly.LocalHost;
 
@@ -10,7 +11,7 @@ internal static class ParentProcessWatch
 {
     public static void StopWithParent(IConfiguration configuration, IHostApplicationLifetime lifetime, ILogger logger)
     {
-        if (configuration.GetValue<int?>("LocalHost:StopWithParentProcessId") is not { } parentId) return;
+        if (configuration.ReadOptionalInt("LocalHost:StopWithParentProcessId", least: 1) is not { } parentId) return;
         Process parent;
         try
         {

@@ -19,160 +19,174 @@ using Orderly.Orders;
 using Orderly.Outbox;
 using Orderly.Payments;
 using Orderly.Resilience;
+using Orderly.Settings;
 using Orderly.Shipping;
 using Orderly.Storage;
 
 // The whole shop in one process: every context's routes and handlers, the checkout saga, and SQLite-backed stand-ins for
 // Cosmos DB (store + change feed), Service Bus (broker + dead letters) and Durable Functions (saga runner).
 // `--reset` starts afresh: the data folder is emptied once this host holds it.
-var reset = args.Contains(LocalHostSettings.ResetArgument);
-var builder = WebApplication.CreateBuilder(args.Where(a => a != LocalHostSettings.ResetArgument).ToArray());
-builder.AddOrderlyDefaults();
-var dataPath = LocalHostSettings.Apply(builder);
-var configuration = builder.Configuration;
-DataFolder dataFolder;
 try
 {
-    dataFolder = DataFolder.Hold(dataPath, LocalHostSettings.ListenUrls(configuration), reset);
-}
-catch (StartupRefusedException refused)
-{
-    return StartupRefusal.Report(refused.Message);
-}
-if (LocalHostSettings.FirstBusyAddress(configuration) is { } busyAddress)
-{
-    dataFolder.Dispose();
-    return StartupRefusal.Report(StartupRefusal.AddressInUse(busyAddress));
-}
-
-// Tokens: the host's own dev issuer, unless Auth__MetadataAddress names a real one (Entra ID) to trust instead.
-var devTokens = DevTokenIssuer.OpenOrCreate(dataPath);
-var issueDevTokens = LocalHostSettings.DevTokensEnabled(configuration, out var devTokensOffLoopback);
-builder.Services.AddSingleton(devTokens);
-builder.Services.AddAccessGate(_ => string.IsNullOrWhiteSpace(configuration["Auth:MetadataAddress"])
-    ? devTokens.Validator()
-    : new BearerTokens(AccessOptions.From(configuration)));
-
-// One file holds everything; opening the broker makes messages a killed process had locked deliverable again.
-var database = new SqliteDatabase(Path.Combine(dataPath, "orderly.db"));
-var entitySettings = new EntitySettings(
-    configuration.GetValue("Messaging:LockDuration", TimeSpan.FromSeconds(30)),
-    configuration.GetValue("Messaging:MaxDeliveryCount", 10),
-    configuration.GetValue("Messaging:DuplicateDetectionWindow", TimeSpan.FromMinutes(10)));
-var broker = await EmbeddedBroker.OpenAsync(database, EmbeddedBrokerTopology.FromDestinations(entitySettings));
-
-var services = builder.Services;
-services.AddSingleton(database);
-services.AddSingleton(broker);
-services.AddSingleton<IMessagePublisher>(broker);
-services.AddSingleton<IMessageReceiver>(broker);
-// Triage sees the broker's dead letters and every context's parked outbox records as one list.
-services.AddSingleton<IDeadLetterQueue>(sp => new DeadLetterQueues(
-    [new EmbeddedDeadLetterQueue(broker), .. ShopContexts.Containers.Select(c => sp.GetRequiredKeyedService<ParkedOutbox>(c))]));
-services.AddSingleton<ShopCounters>();
-services.AddSingleton(TimeProvider.System);
-services.AddSingleton(new BackgroundLoops(TimeProvider.System)); // every loop below reports here; health reads it
-foreach (var container in ShopContexts.Containers)
-    services.AddKeyedSingleton<IDocumentStore>(container, new EmbeddedDocumentStore(database, container));
-
-services.AddOrdersContext(configuration);
-services.AddInventoryContext(configuration);
-// Embedded mode is development: the simulated provider unless a setting says otherwise (in Azure it must be chosen).
-Orderly.Payments.Provider.PaymentProviders.DefaultToSimulated(configuration);
-// The fault suite's seams, off unless asked for: the provider payments reaches can then be made unreachable for a while.
-var faultInjection = LocalHostSettings.FaultInjectionEnabled(configuration);
-if (faultInjection)
-{
-    var outage = new FaultWindow(TimeProvider.System);
-    services.AddKeyedSingleton<Orderly.Payments.Provider.IPaymentProvider>(PaymentsModule.Name,
-        new PaymentProviderOutage(new Orderly.Payments.Provider.SimulatedPaymentProvider(), outage));
-    services.AddSingleton(new FaultInjection(database, broker, outage));
-}
-services.AddPaymentsContext(configuration);
-services.AddShippingContext(configuration);
-services.AddNotificationsContext(configuration);
-services.AddCheckoutContext(configuration);
-services.AddConsumerPipeline(configuration);
-
-// Hosted services stop in reverse order: consumers (registered last) stop taking messages and finish in-flight ones first,
-// then the saga runner, then the relays.
-var relayOptions = new OutboxRelayOptions().ReadFrom(configuration.GetSection(OutboxRelayOptions.Section));
-foreach (var container in ShopContexts.Containers)
-    services.AddOutboxRelay(container, _ => new EmbeddedOutboxFeed(database, container), relayOptions);
-services.AddSagaEngine(configuration, database, dataPath);
-services.AddSingleton<MessageConsumers>();
-services.AddHostedService(sp => sp.GetRequiredService<MessageConsumers>());
-
-services.AddHealthChecks()
-    .AddCheck<StoreHealthCheck>("store")
-    .AddCheck<BrokerHealthCheck>("broker")
-    .AddCheck<RelayHealthCheck>("relay")
-    .AddCheck<SagaEngineHealthCheck>("saga-runner")
-    .AddCheck<BackgroundLoopsHealthCheck>("loops");
-
-// One OpenAPI document per context and the operator's, and the interactive reference over them.
-services.AddApiDocuments();
-
-var app = builder.Build();
-app.UseOrderlyDefaults();
-app.UseAccessGate();
-app.MapOrderlyHealth();
-app.MapApiDocuments();
-app.MapDevTokens(issueDevTokens);
-app.MapOrdersApi();
-app.MapInventoryApi();
-app.MapPaymentsApi();
-app.MapShippingApi();
-app.MapNotificationsApi();
-app.MapCheckoutApi();
-app.MapDeadLetterTriage();
-app.MapStats();
-app.MapFaultInjection(faultInjection);
-app.RequireRoutePolicies();
-
-try
-{
-    // Before the server answers, so the first health check already sees the catalog.
-    var loaded = await SampleCatalog.LoadAsync(app.Services, CancellationToken.None);
+    var reset = args.Contains(LocalHostSettings.ResetArgument);
+    var builder = WebApplication.CreateBuilder(args.Where(a => a != LocalHostSettings.ResetArgument).ToArray());
+    builder.AddOrderlyDefaults();
+    var dataPath = LocalHostSettings.Apply(builder);
+    var configuration = builder.Configuration;
+    // The broker's own settings, as Service Bus has them per entity (before the data folder is held: a bad one stops nothing half-open).
+    var entitySettings = new EntitySettings(
+        configuration.ReadDuration("Messaging:LockDuration", TimeSpan.FromSeconds(30)),
+        configuration.ReadInt("Messaging:MaxDeliveryCount", 10, least: 1),
+        configuration.ReadDuration("Messaging:DuplicateDetectionWindow", TimeSpan.FromMinutes(10)));
+    var issueDevTokens = LocalHostSettings.DevTokensEnabled(configuration, out var devTokensOffLoopback);
+    var faultInjection = LocalHostSettings.FaultInjectionEnabled(configuration);
+    DataFolder dataFolder;
     try
     {
-        await app.StartAsync();
+        dataFolder = DataFolder.Hold(dataPath, LocalHostSettings.ListenUrls(configuration), reset);
     }
-    catch (IOException busy) when (busy.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+    catch (StartupRefusedException refused)
     {
-        return StartupRefusal.Report(StartupRefusal.AddressInUse(LocalHostSettings.ListenUrls(configuration)));
+        return StartupRefusal.Report(refused.Message);
     }
-    ParentProcessWatch.StopWithParent(configuration, app.Lifetime, app.Logger);
+    if (LocalHostSettings.FirstBusyAddress(configuration) is { } busyAddress)
+    {
+        dataFolder.Dispose();
+        return StartupRefusal.Report(StartupRefusal.AddressInUse(busyAddress));
+    }
 
-    var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-    var url = addresses.FirstOrDefault() ?? LocalHostSettings.DefaultUrl;
+    // Tokens: the host's own dev issuer, unless Auth__MetadataAddress names a real one (Entra ID) to trust instead.
+    var devTokens = DevTokenIssuer.OpenOrCreate(dataPath);
+    builder.Services.AddSingleton(devTokens);
+    builder.Services.AddAccessGate(_ => string.IsNullOrWhiteSpace(configuration["Auth:MetadataAddress"])
+        ? devTokens.Validator()
+        : new BearerTokens(AccessOptions.From(configuration)));
+
+    // One file holds everything; opening the broker makes messages a killed process had locked deliverable again.
+    var database = new SqliteDatabase(Path.Combine(dataPath, "orderly.db"));
+    var broker = await EmbeddedBroker.OpenAsync(database, EmbeddedBrokerTopology.FromDestinations(entitySettings));
+
+    var services = builder.Services;
+    services.AddSingleton(database);
+    services.AddSingleton(broker);
+    services.AddSingleton<IMessagePublisher>(broker);
+    services.AddSingleton<IMessageReceiver>(broker);
+    // Triage sees the broker's dead letters and every context's parked outbox records as one list.
+    services.AddSingleton<IDeadLetterQueue>(sp => new DeadLetterQueues(
+        [new EmbeddedDeadLetterQueue(broker), .. ShopContexts.Containers.Select(c => sp.GetRequiredKeyedService<ParkedOutbox>(c))]));
+    services.AddSingleton<ShopCounters>();
+    services.AddSingleton(TimeProvider.System);
+    var loops = new BackgroundLoops(TimeProvider.System); // every loop below reports here; health reads it
+    services.AddSingleton(loops);
+    foreach (var container in ShopContexts.Containers)
+        services.AddKeyedSingleton<IDocumentStore>(container, new EmbeddedDocumentStore(database, container));
+
+    services.AddOrdersContext(configuration);
+    services.AddInventoryContext(configuration);
+    // Embedded mode is development: the simulated provider unless a setting says otherwise (in Azure it must be chosen).
+    Orderly.Payments.Provider.PaymentProviders.DefaultToSimulated(configuration);
+    // The fault suite's seams, off unless asked for: the provider payments reaches can then be made unreachable for a while.
     if (faultInjection)
-        app.Logger.LogWarning("LocalHost__FaultInjection=true: an operator can make the store, the broker and the payment provider fail through {Url}/api/admin/faults", url);
-    if (devTokensOffLoopback)
-        app.Logger.LogWarning("LocalHost__DevTokens=true on a non-loopback address: anyone who reaches {Url}/api/dev/token can mint any role's token", url);
-    // For people: on standard output, unless the logs are JSON lines there (then standard output stays pure JSON).
-    var say = OrderlyDefaults.WritesJsonLogs(configuration) ? Console.Error : Console.Out;
-    say.WriteLine($"""
-        Orderly local host (embedded mode) listening on {string.Join(", ", addresses)}
-          data:          {dataFolder.Path} (kept between runs; start with --reset to begin afresh)
-          contexts:      {string.Join(", ", ShopContexts.Containers)}
-          sagas:         {SagaEngine.Describe(app.Services)}
-          consumers:     {string.Join(", ", app.Services.GetRequiredService<MessageConsumers>().Entities)}
-          catalog:       {(loaded.Count > 0 ? "loaded " + string.Join(", ", loaded) : "already there")}
-          health:        {url}/api/health
-          reference:     {url}{ApiDocumentSet.ReferencePath} (interactive; documents at {url}/openapi/<context>.json and admin.json)
-          dead letters:  {url}/api/admin/dead-letters (operator)
-          faults:        {(faultInjection ? $"INJECTION ON: POST {url}/api/admin/faults (operator): {string.Join(", ", FaultKinds.All)} (LocalHost__FaultInjection=true)" : "off")}
-          tokens:        {(issueDevTokens ? $"POST {url}/api/dev/token {{\"subject\":\"ada\",\"roles\":[\"customer\"]}}" : "dev tokens off (not loopback); set LocalHost__DevTokens=true to force")}
-        Press Ctrl+C to stop (in-flight work finishes; anything unfinished resumes on the next start).
-        """);
-    await app.WaitForShutdownAsync();
-    say.WriteLine("Orderly local host stopped: consumers drained, sagas journaled; unfinished work resumes on the next start.");
-    return 0;
+    {
+        var outage = new FaultWindow(TimeProvider.System);
+        services.AddKeyedSingleton<Orderly.Payments.Provider.IPaymentProvider>(PaymentsModule.Name,
+            new PaymentProviderOutage(new Orderly.Payments.Provider.SimulatedPaymentProvider(), outage));
+        services.AddSingleton(new FaultInjection(database, broker, outage));
+    }
+    services.AddPaymentsContext(configuration);
+    services.AddShippingContext(configuration);
+    services.AddNotificationsContext(configuration);
+    services.AddCheckoutContext(configuration);
+    services.AddConsumerPipeline(configuration);
+
+    // Hosted services stop in reverse order: consumers (registered last) stop taking messages and finish in-flight ones first,
+    // then the saga runner, then the relays.
+    var relayOptions = new OutboxRelayOptions().ReadFrom(configuration.GetSection(OutboxRelayOptions.Section));
+    foreach (var container in ShopContexts.Containers)
+        services.AddOutboxRelay(container, _ => new EmbeddedOutboxFeed(database, container), relayOptions);
+    services.AddSagaEngine(configuration, database, dataPath);
+    services.AddSingleton<MessageConsumers>();
+    services.AddHostedService(sp => sp.GetRequiredService<MessageConsumers>());
+
+    services.AddHealthChecks()
+        .AddCheck<StoreHealthCheck>("store")
+        .AddCheck<BrokerHealthCheck>("broker")
+        .AddCheck<RelayHealthCheck>("relay")
+        .AddCheck<SagaEngineHealthCheck>("saga-runner")
+        .AddCheck("loops", new BackgroundLoopsHealthCheck(loops, TimeProvider.System, configuration));
+
+    // One OpenAPI document per context and the operator's, and the interactive reference over them.
+    services.AddApiDocuments();
+
+    var app = builder.Build();
+    // The settings read when a service is first resolved are read now, before the host starts, so a bad one stops the start.
+    _ = app.Services.GetRequiredService<MessageConsumers>();
+    _ = app.Services.GetRequiredService<SubjectRateLimits>();
+    app.UseOrderlyDefaults();
+    app.UseAccessGate();
+    app.MapOrderlyHealth();
+    app.MapApiDocuments();
+    app.MapDevTokens(issueDevTokens);
+    app.MapOrdersApi();
+    app.MapInventoryApi();
+    app.MapPaymentsApi();
+    app.MapShippingApi();
+    app.MapNotificationsApi();
+    app.MapCheckoutApi();
+    app.MapDeadLetterTriage();
+    app.MapStats();
+    app.MapFaultInjection(faultInjection);
+    app.RequireRoutePolicies();
+
+    try
+    {
+        // Before the server answers, so the first health check already sees the catalog.
+        var loaded = await SampleCatalog.LoadAsync(app.Services, CancellationToken.None);
+        try
+        {
+            await app.StartAsync();
+        }
+        catch (IOException busy) when (busy.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            return StartupRefusal.Report(StartupRefusal.AddressInUse(LocalHostSettings.ListenUrls(configuration)));
+        }
+        ParentProcessWatch.StopWithParent(configuration, app.Lifetime, app.Logger);
+
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var url = addresses.FirstOrDefault() ?? LocalHostSettings.DefaultUrl;
+        if (faultInjection)
+            app.Logger.LogWarning("LocalHost__FaultInjection=true: an operator can make the store, the broker and the payment provider fail through {Url}/api/admin/faults", url);
+        if (devTokensOffLoopback)
+            app.Logger.LogWarning("LocalHost__DevTokens=true on a non-loopback address: anyone who reaches {Url}/api/dev/token can mint any role's token", url);
+        // For people: on standard output, unless the logs are JSON lines there (then standard output stays pure JSON).
+        var say = OrderlyDefaults.WritesJsonLogs(configuration) ? Console.Error : Console.Out;
+        say.WriteLine($"""
+            Orderly local host (embedded mode) listening on {string.Join(", ", addresses)}
+              data:          {dataFolder.Path} (kept between runs; start with --reset to begin afresh)
+              contexts:      {string.Join(", ", ShopContexts.Containers)}
+              sagas:         {SagaEngine.Describe(app.Services)}
+              consumers:     {string.Join(", ", app.Services.GetRequiredService<MessageConsumers>().Entities)}
+              catalog:       {(loaded.Count > 0 ? "loaded " + string.Join(", ", loaded) : "already there")}
+              health:        {url}/api/health
+              reference:     {url}{ApiDocumentSet.ReferencePath} (interactive; documents at {url}/openapi/<context>.json and admin.json)
+              dead letters:  {url}/api/admin/dead-letters (operator)
+              faults:        {(faultInjection ? $"INJECTION ON: POST {url}/api/admin/faults (operator): {string.Join(", ", FaultKinds.All)} (LocalHost__FaultInjection=true)" : "off")}
+              tokens:        {(issueDevTokens ? $"POST {url}/api/dev/token {{\"subject\":\"ada\",\"roles\":[\"customer\"]}}" : "dev tokens off (not loopback); set LocalHost__DevTokens=true to force")}
+            Press Ctrl+C to stop (in-flight work finishes; anything unfinished resumes on the next start).
+            """);
+        await app.WaitForShutdownAsync();
+        say.WriteLine("Orderly local host stopped: consumers drained, sagas journaled; unfinished work resumes on the next start.");
+        return 0;
+    }
+    finally
+    {
+        await app.DisposeAsync();
+        await database.DisposeAsync();
+        dataFolder.Dispose();
+    }
 }
-finally
+catch (SettingException bad)
 {
-    await app.DisposeAsync();
-    await database.DisposeAsync();
-    dataFolder.Dispose();
+    // A setting present but wrong is the operator's to fix, not a bug: one line naming it, exit 1, no stack trace.
+    return StartupRefusal.Report(bad.Message);
 }

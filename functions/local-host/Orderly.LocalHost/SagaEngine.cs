@@ -1,6 +1,7 @@
 using Orderly.Orchestrations.Durable.AzureStorage;
 using Orderly.Orchestrations.Embedded;
 using Orderly.Embedded;
+using Orderly.Settings;
 
 namespace Orderly.LocalHost;
 
@@ -18,13 +19,17 @@ public static class SagaEngine
     /// <summary>Registers the chosen engine; an unknown name stops the host at start, naming the setting.</summary>
     public static string AddSagaEngine(this IServiceCollection services, IConfiguration configuration, SqliteDatabase database, string dataPath)
     {
-        var engine = configuration[$"{Section}:Engine"] ?? Embedded;
-        if (string.Equals(engine, Embedded, StringComparison.OrdinalIgnoreCase))
+        var sagas = configuration.GetSection(Section);
+        var engine = sagas.ReadChoice("Engine", Embedded, Embedded, AzureStorage);
+        if (engine == Embedded)
         {
-            services.AddEmbeddedSagaRunner(_ => database, o => configuration.GetSection(Section).Bind(o));
+            var read = new EmbeddedSagaRunnerOptions();
+            var maxConcurrentSagas = sagas.ReadInt(nameof(read.MaxConcurrentSagas), read.MaxConcurrentSagas, least: 1);
+            var timerPollInterval = sagas.ReadDuration(nameof(read.TimerPollInterval), read.TimerPollInterval);
+            services.AddEmbeddedSagaRunner(_ => database, o => (o.MaxConcurrentSagas, o.TimerPollInterval) = (maxConcurrentSagas, timerPollInterval));
             return Embedded;
         }
-        if (string.Equals(engine, AzureStorage, StringComparison.OrdinalIgnoreCase))
+        else
         {
             var section = $"{Section}:{AzureStorage}";
             var options = new AzureStorageSagaOptions { TaskHub = TaskHubOf(dataPath) };
@@ -35,7 +40,6 @@ public static class SagaEngine
                 services.AddLogging(logging => logging.AddFilter("DurableTask", LogLevel.Warning));
             return AzureStorage;
         }
-        throw new InvalidOperationException($"{Section}:Engine '{engine}' is not an engine: use {Embedded} (the default) or {AzureStorage}.");
     }
 
     /// <summary>

@@ -1,7 +1,7 @@
-using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Orderly.Contracts;
 using Orderly.Payments.Provider;
+using Orderly.Settings;
 
 namespace Orderly.Payments;
 
@@ -26,42 +26,11 @@ public sealed record PaymentsOptions(string Provider, string CommandsQueue, Time
     public static PaymentsOptions From(IConfiguration configuration) => new(
         PaymentProviders.From(configuration),
         Destinations.PaymentsCommands, // contract name, never a setting (Destinations says why)
-        ParseDuration(configuration, "Payments:ProviderTimeout", DefaultProviderTimeout, TimeSpan.Zero),
-        ParseCount(configuration, "Payments:ProviderRetries", DefaultProviderRetries, least: 0),
+        configuration.ReadDuration("Payments:ProviderTimeout", DefaultProviderTimeout),
+        configuration.ReadInt("Payments:ProviderRetries", DefaultProviderRetries, least: 0),
         new CircuitBreakerOptions(
-            ParseRatio(configuration, "Payments:CircuitBreaker:FailureRatio", CircuitBreakerOptions.DefaultFailureRatio),
-            ParseCount(configuration, "Payments:CircuitBreaker:MinimumThroughput", CircuitBreakerOptions.DefaultMinimumThroughput, least: 2),
-            ParseDuration(configuration, "Payments:CircuitBreaker:SamplingDuration", CircuitBreakerOptions.DefaultSamplingDuration, CircuitBreakerOptions.ShortestDuration),
-            ParseDuration(configuration, "Payments:CircuitBreaker:BreakDuration", CircuitBreakerOptions.DefaultBreakDuration, CircuitBreakerOptions.ShortestDuration)));
-
-    private static TimeSpan ParseDuration(IConfiguration configuration, string setting, TimeSpan fallback, TimeSpan shortest)
-    {
-        var text = configuration[setting];
-        if (string.IsNullOrWhiteSpace(text)) return fallback;
-        TimeSpan? value = double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0 ? TimeSpan.FromSeconds(seconds)
-            : TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero ? span
-            : null;
-        if (value is { } v && v >= shortest) return v;
-        throw new InvalidOperationException(shortest > TimeSpan.Zero
-            ? $"{setting} '{text}' is not a TimeSpan or a number of seconds of at least {shortest.TotalSeconds:0.###} s."
-            : $"{setting} '{text}' is neither a positive TimeSpan nor a number of seconds.");
-    }
-
-    private static int ParseCount(IConfiguration configuration, string setting, int fallback, int least)
-    {
-        var text = configuration[setting];
-        if (string.IsNullOrWhiteSpace(text)) return fallback;
-        if (int.TryParse(text, NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite, CultureInfo.InvariantCulture, out var count) && count >= least)
-            return count;
-        throw new InvalidOperationException($"{setting} '{text}' is not a whole number of at least {least}.");
-    }
-
-    private static double ParseRatio(IConfiguration configuration, string setting, double fallback)
-    {
-        var text = configuration[setting];
-        if (string.IsNullOrWhiteSpace(text)) return fallback;
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var ratio) && ratio is > 0 and <= 1)
-            return ratio;
-        throw new InvalidOperationException($"{setting} '{text}' is not a number above 0 and at most 1.");
-    }
+            configuration.ReadDouble("Payments:CircuitBreaker:FailureRatio", CircuitBreakerOptions.DefaultFailureRatio, above: 0, most: 1),
+            configuration.ReadInt("Payments:CircuitBreaker:MinimumThroughput", CircuitBreakerOptions.DefaultMinimumThroughput, least: 2),
+            configuration.ReadDuration("Payments:CircuitBreaker:SamplingDuration", CircuitBreakerOptions.DefaultSamplingDuration, least: CircuitBreakerOptions.ShortestDuration),
+            configuration.ReadDuration("Payments:CircuitBreaker:BreakDuration", CircuitBreakerOptions.DefaultBreakDuration, least: CircuitBreakerOptions.ShortestDuration)));
 }

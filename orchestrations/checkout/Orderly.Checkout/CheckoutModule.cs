@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Orderly.Checkout.Handlers;
 using Orderly.Checkout.Http;
 using Orderly.Checkout.Saga;
@@ -33,7 +34,8 @@ public static class CheckoutModule
     public static IServiceCollection AddCheckoutContext(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddOptions<CheckoutOptions>().Bind(configuration.GetSection(CheckoutOptions.Section));
+        // Read now, so a bad value stops the host at start, not at the first order.
+        services.TryAddSingleton(Options.Create(new CheckoutOptions().ReadFrom(configuration.GetSection(CheckoutOptions.Section))));
         services.AddKeyedSingleton(Name, (sp, _) => new EnvelopeFactory(Source, sp.GetRequiredService<TimeProvider>()));
 
         services.AddSingleton<SendCheckoutCommand>();

@@ -1,5 +1,7 @@
 using Orderly.Checkout.Saga;
+using Microsoft.Extensions.Configuration;
 using Orderly.Contracts;
+using Orderly.Settings;
 
 namespace Orderly.Checkout;
 
@@ -36,6 +38,22 @@ public sealed class CheckoutOptions
     /// </summary>
     public static readonly CheckoutQueueNames Queues = new(Destinations.InventoryCommands, Destinations.PaymentsCommands,
         Destinations.ShippingCommands, Destinations.OrdersCommands, Destinations.CheckoutReplies);
+
+    /// <summary>
+    /// Overrides the defaults with whatever <paramref name="section"/> sets: the waits as seconds or <c>hh:mm:ss.fff</c> above zero,
+    /// the counts from 1; a value that does not read, or is out of range, is a <see cref="SettingException"/> naming it.
+    /// </summary>
+    public CheckoutOptions ReadFrom(IConfiguration section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        StepTimeout = section.ReadDuration(nameof(StepTimeout), StepTimeout);
+        StepAsks = section.ReadInt(nameof(StepAsks), StepAsks, least: 1);
+        SendAttempts = section.ReadInt(nameof(SendAttempts), SendAttempts, least: 1);
+        SendRetryInterval = section.ReadDuration(nameof(SendRetryInterval), SendRetryInterval);
+        CompensationAttempts = section.ReadInt(nameof(CompensationAttempts), CompensationAttempts, least: 1);
+        CompensationBackoff = section.ReadDuration(nameof(CompensationBackoff), CompensationBackoff);
+        return this;
+    }
 
     /// <summary>The settings a saga instance is started with: fixed in its input, so a config change never alters a running saga's replay.</summary>
     public CheckoutSettings ToSettings() => new(StepTimeout, SendAttempts, SendRetryInterval, CompensationAttempts, CompensationBackoff, Queues, StepAsks);

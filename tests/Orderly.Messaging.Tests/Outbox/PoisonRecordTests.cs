@@ -284,8 +284,10 @@ public sealed class PoisonRecordTests
             .GetSection(OutboxRelayOptions.Section));
 
         Assert.Equal(7, Read("7").MaxPublishAttempts);
-        foreach (var bad in new[] { "0", "-1", "ten", "" })
-            Assert.Contains("Outbox:Relay:MaxPublishAttempts", Assert.Throws<InvalidOperationException>(() => Read(bad)).Message, StringComparison.Ordinal);
+        foreach (var bad in new[] { "0", "-1", "ten", "1001" })
+            Assert.StartsWith($"Outbox__Relay__MaxPublishAttempts='{bad}' is not a whole number from 1 to 1000",
+                Assert.Throws<Orderly.Settings.SettingException>(() => Read(bad)).Message, StringComparison.Ordinal);
+        Assert.Equal(10, Read("").MaxPublishAttempts); // blank is unset: the default
         Assert.Equal(10, new OutboxRelayOptions().MaxPublishAttempts);
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Orderly.Settings;
 
 namespace Orderly.Payments.Provider;
 
@@ -38,12 +39,12 @@ public static class PaymentProviders
         var allowed = string.Join(", ", Implemented);
         if (string.IsNullOrEmpty(text))
         {
-            throw new InvalidOperationException(
+            throw new SettingException(EnvironmentVariable,
                 $"{EnvironmentVariable} ({Setting}) is not set; set it to one of: {allowed}. There is no default, so that a " +
                 "deployment cannot take orders with the simulated provider, which moves no money, by accident.");
         }
         return Implemented.FirstOrDefault(p => string.Equals(p, text, StringComparison.OrdinalIgnoreCase))
-            ?? throw new InvalidOperationException(
+            ?? throw new SettingException(EnvironmentVariable,
                 $"{EnvironmentVariable} ({Setting}) '{text}' is not a payment provider this build implements; allowed: {allowed}.");
     }
 }
