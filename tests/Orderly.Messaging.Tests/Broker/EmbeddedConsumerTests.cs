@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Orderly.Contracts;
 using Orderly.Contracts.Inventory;
 using Orderly.Embedded.Broker;
@@ -116,15 +117,17 @@ public sealed class EmbeddedConsumerTests : IAsyncLifetime
         }, new EmbeddedConsumerOptions { IdleWait = TimeSpan.FromMilliseconds(100) }, report: report);
         await _bus.Broker.PublishAsync([Command("during-outage")]);
 
-        _bus.Database.Faults.FailFor(TimeSpan.FromSeconds(1.5));
+        _bus.Database.Faults.FailFor(TimeSpan.FromSeconds(3));
         using var stop = new CancellationTokenSource();
         var run = consumer.RunAsync(stop.Token);
-        await Task.Delay(500);
+        // Polled, not a fixed wait: on a busy machine the loop's first receive can come later than half a second.
+        var said = Stopwatch.StartNew();
+        while (!report.State.IsFailing && said.Elapsed < TimeSpan.FromSeconds(2.5)) await Task.Delay(20);
         Assert.True(report.State.IsFailing, "the consumer should report that it is retrying");
         Assert.Contains("disk I/O error", report.State.LastError, StringComparison.Ordinal);
         Assert.False(run.IsCompleted, "a store fault must not end the consumer loop");
 
-        await handled.Task.WaitAsync(TimeSpan.FromSeconds(10)); // the window shuts after 1.5 s; the loop picks up by itself
+        await handled.Task.WaitAsync(TimeSpan.FromSeconds(15)); // the window shuts after 3 s; the loop picks up by itself
         await stop.CancelAsync();
         await run.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.False(report.State.IsFailing);
