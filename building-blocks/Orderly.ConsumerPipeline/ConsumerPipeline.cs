@@ -22,21 +22,21 @@ public sealed class ConsumerPipeline
     private readonly IServiceProvider _services;
     private readonly ConsumerPipelineOptions _options;
     private readonly ILogger _logger;
-    private readonly Dictionary<(string Entity, string Type), (ConsumerBinding Binding, HandlerInvoker Invoker)> _handlers = [];
-    private readonly Dictionary<ConsumerBinding, ILogger> _handlerLoggers = [];
+    private readonly Dictionary<(string Entity, string Type), Handler> _handlers = [];
+
+    /// <summary>What handles one message type on one entity, and the logger its lines go to (its own category, so they name its context).</summary>
+    private sealed record Handler(ConsumerBinding Binding, HandlerInvoker Invoker, ILogger Logger);
 
     public ConsumerPipeline(IServiceProvider services, IEnumerable<ConsumerBinding> bindings, IOptions<ConsumerPipelineOptions> options, ILogger<ConsumerPipeline> logger)
     {
         _services = services;
         _options = options.Value;
         _logger = logger;
-        // A handler logs under its own category (Orderly.Orders.Handlers.…), so its lines name its context, not the pipeline.
         var loggers = services.GetService<ILoggerFactory>();
         foreach (var b in bindings)
         {
-            if (!_handlers.TryAdd((b.Entity, b.Message.Name), (b, HandlerInvoker.For(b))))
+            if (!_handlers.TryAdd((b.Entity, b.Message.Name), new Handler(b, HandlerInvoker.For(b), loggers?.CreateLogger(b.HandlerType) ?? logger)))
                 throw new InvalidOperationException($"Two handlers are registered for {b.Message.Name} on {b.Entity}.");
-            _handlerLoggers[b] = loggers?.CreateLogger(b.HandlerType) ?? logger;
         }
     }
 
@@ -87,7 +87,7 @@ public sealed class ConsumerPipeline
         Outcome outcome;
         try
         {
-            outcome = await HandleRacingAsync(entity, envelope, data, handler.Binding, handler.Invoker, ct).ConfigureAwait(false);
+            outcome = await HandleRacingAsync(entity, envelope, data, handler, ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -124,13 +124,13 @@ public sealed class ConsumerPipeline
     /// <see cref="ConsumerPipelineOptions.MaxRaceRetries"/> times, before leaving it to the bus's redelivery with backoff.
     /// Each run is all-or-nothing (handler writes, outbox and inbox record in one batch), so a lost run leaves nothing behind.
     /// </summary>
-    private async Task<Outcome> HandleRacingAsync(string entity, Envelope envelope, object data, ConsumerBinding binding, HandlerInvoker invoker, CancellationToken ct)
+    private async Task<Outcome> HandleRacingAsync(string entity, Envelope envelope, object data, Handler handler, CancellationToken ct)
     {
         for (var race = 1; ; race++)
         {
             try
             {
-                return await HandleOnceAsync(entity, envelope, data, binding, invoker, ct).ConfigureAwait(false);
+                return await HandleOnceAsync(entity, envelope, data, handler, ct).ConfigureAwait(false);
             }
             catch (DocumentStoreException lost) when (lost is ConcurrencyException or DocumentConflictException && race <= _options.MaxRaceRetries)
             {
@@ -143,20 +143,21 @@ public sealed class ConsumerPipeline
     }
 
     /// <summary>The inbox check, the handler, and the one batch that commits its effects together with the inbox record.</summary>
-    private async Task<Outcome> HandleOnceAsync(string entity, Envelope envelope, object data, ConsumerBinding binding, HandlerInvoker invoker, CancellationToken ct)
+    private async Task<Outcome> HandleOnceAsync(string entity, Envelope envelope, object data, Handler handler, CancellationToken ct)
     {
+        var binding = handler.Binding;
         await using var scope = _services.CreateAsyncScope();
         var services = scope.ServiceProvider;
         var store = services.GetRequiredKeyedService<IDocumentStore>(binding.ContextName);
         var envelopes = services.GetRequiredKeyedService<EnvelopeFactory>(binding.ContextName);
-        var (partitionKey, handle) = invoker.Prepare(services, data);
+        var (partitionKey, handle) = handler.Invoker.Prepare(services, data);
         var inboxId = InboxRecord.DocumentId(envelope.Id);
 
         if (await store.ReadAsync(partitionKey, inboxId, ct).ConfigureAwait(false) is not null)
             return Outcome.Duplicate;
 
         var batch = new WriteBatch(partitionKey);
-        var context = new MessageContext(envelope, store, batch, envelopes, _handlerLoggers[binding]);
+        var context = new MessageContext(envelope, store, batch, envelopes, handler.Logger);
         await handle(context, ct).ConfigureAwait(false);
 
         var now = envelopes.Time.GetUtcNow();

@@ -29,17 +29,15 @@ public static class SagaEngine
             services.AddEmbeddedSagaRunner(_ => database, o => (o.MaxConcurrentSagas, o.TimerPollInterval) = (maxConcurrentSagas, timerPollInterval));
             return Embedded;
         }
-        else
-        {
-            var section = $"{Section}:{AzureStorage}";
-            var options = new AzureStorageSagaOptions { TaskHub = TaskHubOf(dataPath) };
-            configuration.GetSection(section).Bind(options);
-            services.AddAzureStorageSagaRuntime(options, section);
-            // The engine logs every queue it creates and lease it renews at Information; configuration can turn them back on.
-            if (configuration["Logging:LogLevel:DurableTask"] is null)
-                services.AddLogging(logging => logging.AddFilter("DurableTask", LogLevel.Warning));
-            return AzureStorage;
-        }
+
+        var azureStorage = $"{Section}:{AzureStorage}";
+        var options = new AzureStorageSagaOptions { TaskHub = TaskHubOf(dataPath) };
+        configuration.GetSection(azureStorage).Bind(options);
+        services.AddAzureStorageSagaRuntime(options, azureStorage);
+        // The engine logs every queue it creates and lease it renews at Information; configuration can turn them back on.
+        if (configuration["Logging:LogLevel:DurableTask"] is null)
+            services.AddLogging(logging => logging.AddFilter("DurableTask", LogLevel.Warning));
+        return AzureStorage;
     }
 
     /// <summary>
