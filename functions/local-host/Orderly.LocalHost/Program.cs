@@ -7,6 +7,7 @@ using Orderly.Embedded.Broker;
 using Orderly.Embedded.Store;
 using Orderly.Hosting;
 using Orderly.Hosting.Access;
+using Orderly.Hosting.DeadLetters;
 using Orderly.Inventory;
 using Orderly.LocalHost;
 using Orderly.LocalHost.ApiDocuments;

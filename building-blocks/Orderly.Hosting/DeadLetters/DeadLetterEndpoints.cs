@@ -1,11 +1,14 @@
 using System.Security.Claims;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
 using Orderly.Hosting.Access;
 using Orderly.Hosting.Http;
 using Orderly.Messaging;
 
-namespace Orderly.LocalHost;
+namespace Orderly.Hosting.DeadLetters;
 
 /// <summary>
 /// Dead-letter triage over HTTP: list, inspect (with the trail; payment tokens masked), resubmit (optionally with an edited

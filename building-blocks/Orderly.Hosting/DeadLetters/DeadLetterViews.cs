@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Orderly.Messaging;
 
-namespace Orderly.LocalHost;
+namespace Orderly.Hosting.DeadLetters;
 
 /// <summary>A dead letter as the list shows it.</summary>
 public sealed record DeadLetterSummaryView(
