@@ -30,6 +30,13 @@ public sealed class AzureStorageSagaOptions
     /// </summary>
     public TimeSpan MessageVisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a worker keeps an orchestration's history in memory after an episode, waiting for its next message (extended
+    /// sessions); zero turns them off. A checkout's next episode comes within moments (a step's reply), so with a session it
+    /// does not read the history table again: the cost benchmark measured this cut (docs/cost.md). Memory is the price.
+    /// </summary>
+    public TimeSpan ExtendedSessionIdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Refuses settings the backend would reject later or misbehave with, naming the setting.</summary>
     public void Validate(string section)
     {
@@ -45,6 +52,8 @@ public sealed class AzureStorageSagaOptions
             throw new InvalidOperationException($"{section}:PartitionCount {PartitionCount} must be between 1 and 16.");
         if (MaxQueuePollingInterval <= TimeSpan.Zero)
             throw new InvalidOperationException($"{section}:MaxQueuePollingInterval must be positive.");
+        if (ExtendedSessionIdleTimeout < TimeSpan.Zero)
+            throw new InvalidOperationException($"{section}:ExtendedSessionIdleTimeout must not be negative (zero turns extended sessions off).");
         if (MessageVisibilityTimeout < TimeSpan.FromSeconds(5))
             throw new InvalidOperationException($"{section}:MessageVisibilityTimeout must be at least 5 seconds (a step must finish within it).");
     }

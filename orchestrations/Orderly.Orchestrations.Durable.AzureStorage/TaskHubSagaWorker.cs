@@ -45,6 +45,9 @@ public sealed class TaskHubSagaWorker : IHostedService, IAsyncDisposable
             UseAppLease = false,
             // A second start of one instance id throws, so StartIfNotExistsAsync can tell a duplicate from a start.
             ThrowExceptionOnInvalidDedupeStatus = true,
+            // An orchestration's history stays in memory between its episodes, so a reply does not reload it from the table.
+            ExtendedSessionsEnabled = options.ExtendedSessionIdleTimeout > TimeSpan.Zero,
+            ExtendedSessionIdleTimeout = options.ExtendedSessionIdleTimeout,
             LoggerFactory = loggerFactory,
         });
         // Failure details (type and message of what a step threw), which the saga context turns into StepFailedException.
