@@ -11,12 +11,13 @@ namespace Orderly.Checkout.Tests;
 /// registered sagas run through <see cref="TaskHubSagaWorker"/> exactly as in the local host with <c>Sagas__Engine=AzureStorage</c>.
 /// Each test gets its own task hub, deleted at the end.
 /// </summary>
-public sealed class AzureStorageTestRuntime(string? taskHub = null) : TestSagaRuntime
+public sealed class AzureStorageTestRuntime(string? taskHub = null, TimeSpan? extendedSessionIdleTimeout = null) : TestSagaRuntime
 {
     private readonly AzureStorageSagaOptions _options = new()
     {
         TaskHub = taskHub ?? "t" + Guid.NewGuid().ToString("N")[..16],
         MaxQueuePollingInterval = TimeSpan.FromMilliseconds(200),
+        ExtendedSessionIdleTimeout = extendedSessionIdleTimeout ?? new AzureStorageSagaOptions().ExtendedSessionIdleTimeout,
     };
     private TaskHubSagaWorker? _worker;
     private bool _deleteHub = true;
