@@ -6,7 +6,7 @@ namespace Orderly.Benchmarks.Cost;
 /// </summary>
 public static class ListPrices
 {
-    public const string Stated = "pay-as-you-go list prices, USD, East US, as of 2025 (docs/cost.md cites each)";
+    public const string Stated = "pay-as-you-go list prices, USD, East US, as of 2025 (docs/cost.md says where each is from)";
 
     /// <summary>Cosmos DB serverless: per million request units.</summary>
     public const double CosmosServerlessPerMillionRu = 0.25;
