@@ -13,6 +13,7 @@ using Orderly.LocalHost;
 using Orderly.LocalHost.ApiDocuments;
 using Orderly.LocalHost.DevTokens;
 using Orderly.LocalHost.Faults;
+using Orderly.LocalHost.Metrics;
 using Orderly.Messaging;
 using Orderly.Notifications;
 using Orderly.Orchestrations.Embedded;
@@ -75,7 +76,9 @@ try
     // Triage sees the broker's dead letters and every context's parked outbox records as one list.
     services.AddSingleton<IDeadLetterQueue>(sp => new DeadLetterQueues(
         [new EmbeddedDeadLetterQueue(broker), .. ShopContexts.Containers.Select(c => sp.GetRequiredKeyedService<ParkedOutbox>(c))]));
-    services.AddSingleton<ShopCounters>();
+    // The Orderly meter, read in process (the console's plots, stats) whether or not an exporter is configured.
+    services.AddSingleton(sp => new MetricsWindow(sp.GetRequiredService<TimeProvider>()));
+    services.AddSingleton<BrokerGauges>();
     services.AddSingleton(TimeProvider.System);
     var loops = new BackgroundLoops(TimeProvider.System); // every loop below reports here; health reads it
     services.AddSingleton(loops);
@@ -123,6 +126,9 @@ try
     // The settings read when a service is first resolved are read now, before the host starts, so a bad one stops the start.
     _ = app.Services.GetRequiredService<MessageConsumers>();
     _ = app.Services.GetRequiredService<SubjectRateLimits>();
+    // Listening before any order can be placed; the gauges exist before anyone collects.
+    _ = app.Services.GetRequiredService<MetricsWindow>();
+    _ = app.Services.GetRequiredService<BrokerGauges>();
     app.UseOrderlyDefaults();
     app.UseAccessGate();
     app.MapOrderlyHealth();
@@ -136,6 +142,7 @@ try
     app.MapCheckoutApi();
     app.MapDeadLetterTriage();
     app.MapStats();
+    app.MapMetrics();
     app.MapFaultInjection(faultInjection);
     app.RequireRoutePolicies();
 
