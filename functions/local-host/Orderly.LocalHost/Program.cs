@@ -33,6 +33,7 @@ try
     var reset = args.Contains(LocalHostSettings.ResetArgument);
     var builder = WebApplication.CreateBuilder(args.Where(a => a != LocalHostSettings.ResetArgument).ToArray());
     builder.AddOrderlyDefaults();
+    var otlpEndpoint = builder.AddOtlpExport();
     var dataPath = LocalHostSettings.Apply(builder);
     var configuration = builder.Configuration;
     // The broker's own settings, as Service Bus has them per entity (before the data folder is held: a bad one stops nothing half-open).
@@ -178,6 +179,7 @@ try
               health:        {url}/api/health
               reference:     {url}{ApiDocumentSet.ReferencePath} (interactive; documents at {url}/openapi/<context>.json and admin.json)
               dead letters:  {url}/api/admin/dead-letters (operator)
+              telemetry:     {(otlpEndpoint is null ? $"metrics at {url}/api/admin/metrics (operator); OTLP export off (set {OtlpExport.EndpointVariable})" : $"OTLP export to {otlpEndpoint}")}
               faults:        {(faultInjection ? $"INJECTION ON: POST {url}/api/admin/faults (operator): {string.Join(", ", FaultKinds.All)} (LocalHost__FaultInjection=true)" : "off")}
               tokens:        {(issueDevTokens ? $"POST {url}/api/dev/token {{\"subject\":\"ada\",\"roles\":[\"customer\"]}}" : "dev tokens off (not loopback); set LocalHost__DevTokens=true to force")}
             Press Ctrl+C to stop (in-flight work finishes; anything unfinished resumes on the next start).

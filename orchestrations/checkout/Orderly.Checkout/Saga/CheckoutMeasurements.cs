@@ -36,9 +36,9 @@ internal sealed class CheckoutMeasurements(SagaContext context, string? tracePar
         if (!_seen.Add(record) || context.IsReplaying) return;
         OrderlyMetrics.StepFinished(name, finished - started);
         // The span is written after the fact, with the saga's own times, in the trace of the order.
-        var parent = traceParent is not null && ActivityContext.TryParse(traceParent, null, out var p) ? p : default;
-        using var span = OrderlyTelemetry.ActivitySource.StartActivity("saga step " + name, ActivityKind.Internal, parent, startTime: started);
+        using var span = OrderlyTelemetry.StartDetached(OrderlyTelemetry.SagaSource, "saga step " + name, ActivityKind.Internal, traceParent, started);
         if (span is null) return;
+        span.SetTag(OrderlyTelemetry.ContextTag, CheckoutModule.Name);
         span.SetTag(OrderlyMetrics.StepTag, name);
         span.SetTag("orderly.saga.step.outcome", outcome);
         span.SetTag("orderly.order.id", context.InstanceId);
