@@ -2,6 +2,7 @@ using Orderly.ConsumerPipeline;
 using Orderly.Hosting.OperationCounting;
 using Pipeline = Orderly.ConsumerPipeline.ConsumerPipeline;
 using Orderly.Embedded.Broker;
+using Orderly.Messaging.Tracing;
 using Orderly.Resilience;
 using Orderly.Settings;
 
@@ -14,7 +15,6 @@ namespace Orderly.LocalHost;
 public sealed class MessageConsumers(
     EmbeddedBroker broker,
     Pipeline pipeline,
-    ShopCounters counters,
     OperationCounts operations,
     IConfiguration configuration,
     BackgroundLoops loops,
@@ -40,7 +40,7 @@ public sealed class MessageConsumers(
         {
             var settlement = new CountingSettlement(locked.Settlement, operations, locked.Message.Body.Length);
             await pipeline.ProcessAsync(entity, locked.Message, settlement, ct).ConfigureAwait(false);
-            counters.MessageHandled();
+            OrderlyMetrics.MessageHandled(entity);
         }, options, loggers.CreateLogger<EmbeddedConsumer>(), loops.For("consumer " + entity))).ToList();
         Running = true;
         try

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
+using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using Orderly.ConsumerPipeline;
 using Orderly.Functions.Http;
@@ -68,7 +69,9 @@ public static class FunctionAppHost
             services.AddOpenTelemetry()
                 .UseAzureMonitor(o => o.Credential = credential)
                 .UseFunctionsWorkerDefaults()
-                .WithTracing(t => t.AddSource(OrderlyTelemetry.SourceName, "Azure.Messaging.ServiceBus.*"));
+                // The same span sources and meter the local host exports over OTLP (docs/telemetry.md), to Application Insights here.
+                .WithTracing(t => t.AddSource([.. OrderlyTelemetry.SourceNames, "Azure.Messaging.ServiceBus.*"]))
+                .WithMetrics(m => m.AddMeter(OrderlyMetrics.MeterName));
         }
         return builder;
     }
