@@ -50,7 +50,19 @@ public static class OrderlyDefaults
                 .AddConsoleFormatter<CompactLogFormatter, ConsoleFormatterOptions>();
         }
 
-        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+        builder.Services.AddOrderlyHttpDefaults();
+        ActivityListening.Ensure();
+        return builder;
+    }
+
+    /// <summary>
+    /// The HTTP answers every host shares, the Function Apps included (which keep the Functions worker's own logging): problem
+    /// details carrying the trace and correlation ids, numbers read strictly, a store that is unavailable or throttling answered
+    /// 503 with <c>Retry-After</c> (<see cref="Orderly.Hosting.Http.StoreUnavailableAnswer"/>, an <c>IExceptionHandler</c>), and health checks.
+    /// </summary>
+    public static IServiceCollection AddOrderlyHttpDefaults(this IServiceCollection services)
+    {
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
         {
             // The trace id lets whoever reads the problem find the log lines of the failed call; never a stack trace.
             if (Activity.Current is { } activity) ctx.ProblemDetails.Extensions["traceId"] = activity.TraceId.ToString();
@@ -58,11 +70,10 @@ public static class OrderlyDefaults
         });
         // Numbers are numbers: the web defaults would also read "12" as 12, and the OpenAPI documents, generated from these options,
         // then typed every integer ["integer","string"]. No endpoint reads a body through the serializer (JsonBody does, strictly).
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
-        builder.Services.AddExceptionHandler<Orderly.Hosting.Http.StoreUnavailableAnswer>();
-        builder.Services.AddHealthChecks();
-        ActivityListening.Ensure();
-        return builder;
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
+        services.AddExceptionHandler<Orderly.Hosting.Http.StoreUnavailableAnswer>();
+        services.AddHealthChecks();
+        return services;
     }
 
     /// <summary>

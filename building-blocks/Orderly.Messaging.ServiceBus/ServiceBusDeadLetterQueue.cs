@@ -45,8 +45,7 @@ public sealed class ServiceBusDeadLetterQueue(
             IReadOnlyList<string> scope = entity is null ? entities : [entity];
             foreach (var e in scope.Where(entities.Contains))
             {
-                await using var receiver = DeadLetterReceiver(e);
-                foreach (var m in await receiver.PeekMessagesAsync(MaxScan, cancellationToken: cancellationToken).ConfigureAwait(false))
+                foreach (var m in await PeekAllAsync(e, cancellationToken).ConfigureAwait(false))
                 {
                     var letter = ToDeadLetter(e, m);
                     if (!decided.ContainsKey(letter.Id)) found.Add(letter);
@@ -169,67 +168,126 @@ public sealed class ServiceBusDeadLetterQueue(
     }
 
     /// <summary>
-    /// Receives the dead letter under a lock (Service Bus cannot lock by sequence number, so it receives until it meets it,
-    /// abandoning the others), acts, writes the note, then completes it. A crash before completing leaves the copy in the
-    /// sub-queue with its note written; the note wins from then on. Returns null when settled here, or the letter's note
-    /// when it had been decided already (then nothing was done).
+    /// Locks the dead letter, acts, writes the note, then completes it. Service Bus locks by sequence number only a deferred
+    /// message, so a letter is first asked for as deferred; otherwise the sub-queue is received until it is met, and every
+    /// other letter locked on the way is deferred, not abandoned: an abandon would add a delivery to a letter nobody decided
+    /// on (its count is what triage shows), and a deferred letter is still peeked, listed and, next time, locked at once.
+    /// A crash before completing leaves the copy in the sub-queue with its note written; the note wins from then on. Returns
+    /// null when settled here, or the letter's note when it had been decided already (then nothing was done).
     /// </summary>
     private async Task<StoredDocument?> SettleAsync(string id, string entity, long sequence,
         Func<ServiceBusReceivedMessage, Task<DeadLetterNote>> act, CancellationToken cancellationToken)
     {
         if (await notes.ReadAsync(NotePartition, NoteId(id), cancellationToken).ConfigureAwait(false) is { } decided) return decided;
         await using var receiver = DeadLetterReceiver(entity);
-        var locked = new List<ServiceBusReceivedMessage>();
+        var passed = new List<ServiceBusReceivedMessage>();
         try
         {
-            while (locked.Count < MaxScan)
+            var message = await ReceiveDeferredAsync(receiver, sequence, cancellationToken).ConfigureAwait(false);
+            while (message is null && passed.Count < MaxScan)
             {
                 var batch = await receiver.ReceiveMessagesAsync(32, TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
                 if (batch.Count == 0) break;
-                locked.AddRange(batch);
-                if (batch.FirstOrDefault(m => m.SequenceNumber == sequence) is not { } message) continue;
-
-                // Decided since the first look (the decider crashed before completing its copy): the note holds it, drop the copy.
-                if (await notes.ReadAsync(NotePartition, NoteId(id), cancellationToken).ConfigureAwait(false) is { } late)
+                foreach (var m in batch)
                 {
-                    await receiver.CompleteMessageAsync(message, cancellationToken).ConfigureAwait(false);
-                    locked.Remove(message);
-                    return late;
+                    if (m.SequenceNumber == sequence) message = m;
+                    else passed.Add(m);
                 }
-                var note = await act(message).ConfigureAwait(false);
+            }
+            if (message is not null)
+            {
                 try
                 {
-                    await notes.CreateAsync(NotePartition, NoteId(id), NoteKind, note, cancellationToken).ConfigureAwait(false);
+                    return await DecideAsync(receiver, message, id, act, cancellationToken).ConfigureAwait(false);
                 }
-                catch (DocumentStoreException e) when (note.Letter.Status == DeadLetterStatus.Resubmitted)
+                catch
                 {
-                    logger.LogError(e, "Dead letter {Id} was resent as {MessageId} but its note could not be written: it stays pending, and " +
-                        "resubmitting it again sends a second copy (an unedited one is dropped by the consumers' inboxes)",
-                        id, note.Letter.ResubmittedAsMessageId);
+                    passed.Add(message); // not decided: set aside like the others, its delivery count unchanged
                     throw;
                 }
-                await receiver.CompleteMessageAsync(message, cancellationToken).ConfigureAwait(false);
-                locked.Remove(message);
-                return null;
             }
         }
         finally
         {
-            foreach (var other in locked)
-            {
-                try
-                {
-                    await receiver.AbandonMessageAsync(other, cancellationToken: CancellationToken.None).ConfigureAwait(false);
-                }
-                catch (ServiceBusException e)
-                {
-                    logger.LogWarning(e, "Dead letter {SequenceNumber} on {Entity} could not be abandoned; its lock expires on its own", other.SequenceNumber, entity);
-                }
-            }
+            await SetAsideAsync(receiver, entity, passed).ConfigureAwait(false);
         }
         // Not met: settled by someone else meanwhile (their note says how), or beyond the scan.
         return await notes.ReadAsync(NotePartition, NoteId(id), cancellationToken).ConfigureAwait(false)
             ?? throw new DeadLetterNotFoundException(id);
+    }
+
+    /// <summary>Decides on the locked <paramref name="message"/>: writes its note (unless one was written meanwhile), then completes it.</summary>
+    private async Task<StoredDocument?> DecideAsync(ServiceBusReceiver receiver, ServiceBusReceivedMessage message, string id,
+        Func<ServiceBusReceivedMessage, Task<DeadLetterNote>> act, CancellationToken cancellationToken)
+    {
+        // Decided since the first look (the decider crashed before completing its copy): the note holds it, drop the copy.
+        if (await notes.ReadAsync(NotePartition, NoteId(id), cancellationToken).ConfigureAwait(false) is { } late)
+        {
+            await receiver.CompleteMessageAsync(message, cancellationToken).ConfigureAwait(false);
+            return late;
+        }
+        var note = await act(message).ConfigureAwait(false);
+        try
+        {
+            await notes.CreateAsync(NotePartition, NoteId(id), NoteKind, note, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DocumentStoreException e) when (note.Letter.Status == DeadLetterStatus.Resubmitted)
+        {
+            logger.LogError(e, "Dead letter {Id} was resent as {MessageId} but its note could not be written: it stays pending, and " +
+                "resubmitting it again sends a second copy (an unedited one is dropped by the consumers' inboxes)",
+                id, note.Letter.ResubmittedAsMessageId);
+            throw;
+        }
+        await receiver.CompleteMessageAsync(message, cancellationToken).ConfigureAwait(false);
+        return null;
+    }
+
+    /// <summary>The letter at <paramref name="sequence"/> locked, if an earlier decision deferred it; null when it is not deferred.</summary>
+    private static async Task<ServiceBusReceivedMessage?> ReceiveDeferredAsync(ServiceBusReceiver receiver, long sequence, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await receiver.ReceiveDeferredMessageAsync(sequence, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ServiceBusException e) when (e.Reason == ServiceBusFailureReason.MessageNotFound)
+        {
+            return null; // not deferred (or gone): the caller receives until it meets it
+        }
+    }
+
+    /// <summary>Defers the letters locked but not decided, so they leave the lock with their delivery count as it was.</summary>
+    private async Task SetAsideAsync(ServiceBusReceiver receiver, string entity, IEnumerable<ServiceBusReceivedMessage> letters)
+    {
+        foreach (var letter in letters)
+        {
+            try
+            {
+                await receiver.DeferMessageAsync(letter, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (ServiceBusException e)
+            {
+                logger.LogWarning(e, "Dead letter {SequenceNumber} on {Entity} could not be set aside; its lock expires on its own", letter.SequenceNumber, entity);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Every letter of the entity's sub-queue up to <see cref="MaxScan"/>, deferred ones included, page after page: one peek
+    /// may hold fewer messages than asked for although more follow, so only an empty page ends the list.
+    /// </summary>
+    private async Task<List<ServiceBusReceivedMessage>> PeekAllAsync(string entity, CancellationToken cancellationToken)
+    {
+        await using var receiver = DeadLetterReceiver(entity);
+        var all = new List<ServiceBusReceivedMessage>();
+        long? from = null;
+        while (all.Count < MaxScan)
+        {
+            var page = await receiver.PeekMessagesAsync(MaxScan - all.Count, from, cancellationToken).ConfigureAwait(false);
+            if (page.Count == 0) break;
+            all.AddRange(page);
+            from = page[^1].SequenceNumber + 1;
+        }
+        return all;
     }
 
     /// <summary>Sends the resend of <paramref name="letter"/> (see <see cref="PrepareResend"/>).</summary>

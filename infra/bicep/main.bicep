@@ -167,6 +167,26 @@ var apps = [
   }
 ]
 
+// The operations app (docs/azure-shell.md, "The operations app"): the console and dead-letter triage over every entity. Not
+// in `apps`: it consumes no message. It reads every queue's and subscription's dead-letter sub-queue (Data Receiver on the
+// entity: a $DeadLetterQueue has no role of its own) and sends a resubmitted copy to the queue, or for a subscription to its
+// topic (Data Sender); no Manage right, so it reads no queue depth. Its own container holds the triage notes and their trail.
+var operations = {
+  name: 'operations'
+  container: 'operations'
+  // HTTP triggers only, for a few operators: one scale group.
+  maximumInstanceCount: 2
+  settings: {
+    // The console is the root page, not the Functions host's.
+    AzureWebJobsDisableHomepage: 'true'
+  }
+  // The page and its files hold no data (the API under /api/admin is the operator's); the console's files live under /console/.
+  anonymousPaths: [ '/', '/index.html', '/console/*' ]
+}
+
+// Every Function App: the contexts, then the operations app (so functionApps[length(apps)] is the operations app).
+var functionAppRows = concat(apps, [ operations ])
+
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: 'rg-orderly-${environmentName}'
   location: location
@@ -192,7 +212,7 @@ module cosmos 'modules/cosmos.bicep' = {
     tags: tags
     accountName: 'cosmos-${token}'
     databaseName: databaseName
-    containers: [for app in apps: app.container]
+    containers: concat(map(apps, app => app.container), [ operations.container ])
   }
 }
 
@@ -213,11 +233,11 @@ module storage 'modules/storage.bicep' = {
     location: location
     tags: tags
     accountName: 'st${token}'
-    deploymentContainers: [for app in apps: 'deploy-${app.name}']
+    deploymentContainers: [for app in functionAppRows: 'deploy-${app.name}']
   }
 }
 
-module functionApps 'modules/function-app.bicep' = [for app in apps: {
+module functionApps 'modules/function-app.bicep' = [for app in functionAppRows: {
   name: 'app-${app.name}'
   scope: rg
   params: {
@@ -234,7 +254,8 @@ module functionApps 'modules/function-app.bicep' = [for app in apps: {
     serviceBusNamespaceName: serviceBus.outputs.name
     cosmosEndpoint: cosmos.outputs.endpoint
     cosmosDatabaseName: databaseName
-    additionalSettings: app.settings
+    // The operations console links an order's trace id to its end-to-end transaction (ConsoleConfig.ForAzure).
+    additionalSettings: app.name == operations.name ? union(app.settings, { Console__AppInsightsResourceId: monitoring.outputs.appInsightsId }) : app.settings
     authClientId: auth.clientId
     authIssuer: auth.issuer
     authAudience: auth.audience
@@ -270,11 +291,38 @@ module cosmosAccess 'modules/cosmos-access.bicep' = [for (app, i) in apps: {
   }
 }]
 
+module operationsServiceBusAccess 'modules/servicebus-access.bicep' = {
+  name: 'sb-access-${operations.name}'
+  scope: rg
+  params: {
+    namespaceName: serviceBus.outputs.name
+    principalId: functionApps[length(apps)].outputs.principalId
+    receiveQueues: serviceBus.outputs.queues
+    receiveSubscriptions: serviceBus.outputs.subscriptions
+    // Every queue it reads gets Sender too (the resubmit), from the module's union of read and target queues.
+    sendQueues: []
+    sendTopics: serviceBus.outputs.topics
+  }
+}
+
+// Its own container only (no change feed, so no leases); after the apps' grants, one Cosmos role write at a time.
+module operationsCosmosAccess 'modules/cosmos-access.bicep' = {
+  name: 'cosmos-access-${operations.name}'
+  scope: rg
+  dependsOn: [ cosmosAccess ]
+  params: {
+    accountName: cosmos.outputs.name
+    databaseName: databaseName
+    principalId: functionApps[length(apps)].outputs.principalId
+    containers: [ operations.container ]
+  }
+}
+
 // Whoever runs azd may triage dead letters and read data (nobody when principalId is empty).
 module developerAccess 'modules/developer-access.bicep' = if (!empty(principalId)) {
   name: 'developer-access'
   scope: rg
-  dependsOn: [ cosmosAccess ]
+  dependsOn: [ cosmosAccess, operationsCosmosAccess ]
   params: {
     principalId: principalId
     principalType: principalType
@@ -305,7 +353,9 @@ output ORDERLY_AUTH_ISSUER string = auth.issuer
 output ORDERLY_AUTH_AUDIENCE string = auth.audience
 // Each app's own base URL (Azure has no single one: every Function App is its own host). azd keeps this in the environment
 // as JSON; the end-to-end suite reads it as ORDERLY_APP_URLS and sends each route to the app that serves it.
-output ORDERLY_APP_URLS array = [for (app, i) in apps: {
+output ORDERLY_APP_URLS array = [for (app, i) in functionAppRows: {
   name: app.name
   url: 'https://${functionApps[i].outputs.defaultHostName}'
 }]
+// The operations console: sign in as an operator (docs/azure-shell.md, "The operations app").
+output ORDERLY_CONSOLE_URL string = 'https://${functionApps[length(apps)].outputs.defaultHostName}/'

@@ -8,7 +8,8 @@ const require = createRequire(import.meta.url);
 const { CosmosClient } = require('@azure/cosmos');
 const endpoint = process.env.COSMOS_EMULATOR_ENDPOINT ?? 'http://localhost:8081/';
 const key = 'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==';
-const contexts = ['orders', 'inventory', 'payments', 'shipping', 'notifications', 'checkout'];
+// The contexts' containers, and the operations app's (its dead-letter triage notes).
+const contexts = ['orders', 'inventory', 'payments', 'shipping', 'notifications', 'checkout', 'operations'];
 
 const client = new CosmosClient({ endpoint, key });
 for (let attempt = 1; ; attempt++) {

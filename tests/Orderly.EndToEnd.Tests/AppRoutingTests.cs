@@ -8,7 +8,8 @@ public sealed class AppRoutingTests
     private const string AppUrls = """
         [{"name":"orders","url":"https://func-orders-x.azurewebsites.net"},{"name":"inventory","url":"https://func-inventory-x.azurewebsites.net/"},
          {"name":"payments","url":"https://func-payments-x.azurewebsites.net"},{"name":"shipping","url":"https://func-shipping-x.azurewebsites.net"},
-         {"name":"notifications","url":"https://func-notifications-x.azurewebsites.net"},{"name":"checkout","url":"https://func-checkout-x.azurewebsites.net"}]
+         {"name":"notifications","url":"https://func-notifications-x.azurewebsites.net"},{"name":"checkout","url":"https://func-checkout-x.azurewebsites.net"},
+         {"name":"operations","url":"https://func-operations-x.azurewebsites.net"}]
         """;
 
     private sealed class Recorder : HttpMessageHandler
@@ -30,6 +31,7 @@ public sealed class AppRoutingTests
     [InlineData("api/shipments?orderId=o-1", "https://func-shipping-x.azurewebsites.net/api/shipments?orderId=o-1")]
     [InlineData("api/notifications?customerId=ada", "https://func-notifications-x.azurewebsites.net/api/notifications?customerId=ada")]
     [InlineData("api/checkout/o-1", "https://func-checkout-x.azurewebsites.net/api/checkout/o-1")]
+    [InlineData("api/admin/dead-letters?entity=payments-commands", "https://func-operations-x.azurewebsites.net/api/admin/dead-letters?entity=payments-commands")]
     public async Task Each_route_goes_to_the_app_that_serves_it(string path, string expected)
     {
         var recorder = new Recorder();

@@ -13,6 +13,8 @@ using Orderly.Orders;
 using Orderly.Payments;
 using Orderly.Shipping;
 using Orderly.Inventory.Functions;
+using Orderly.Operations;
+using Orderly.Operations.Functions;
 using Orderly.Notifications.Functions;
 using Orderly.Orders.Functions;
 using Orderly.Payments.Functions;
@@ -42,6 +44,8 @@ public sealed class FunctionAppWiringTests
         ["notifications"] = new("functions/notifications/Orderly.Notifications.Functions", b => b.AddNotificationsApp(), [typeof(NotificationsHttp)], ContextMessages, NotificationsModule.Routes.All),
         ["checkout"] = new("orchestrations/checkout/Orderly.Checkout.Functions", b => b.AddCheckoutApp(),
             [typeof(CheckoutHttp), typeof(CheckoutOrchestration)], [typeof(ServiceBusConsumer)], CheckoutModule.Routes.All),
+        // HTTP triggers only: it consumes nothing, it triages every entity's dead letters.
+        ["operations"] = new("functions/operations/Orderly.Operations.Functions", b => b.AddOperationsApp(), [typeof(OperationsHttp)], [], OperationsModule.Routes.All),
     };
 
     public static TheoryData<string> AppNames => [.. Apps.Keys];

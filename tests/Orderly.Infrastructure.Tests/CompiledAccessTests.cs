@@ -17,6 +17,7 @@ public sealed class CompiledAccessTests
 
     private static string IdOf(string type) => Assert.Single(Deployment.OfType(type)).Id;
 
+    private const string Operations = "operations";
     private static readonly string[] AllContexts = ["orders", "inventory", "payments", "shipping", "notifications", "checkout"];
     private static readonly string[] Connections = ["ServiceBusConnection", "CosmosDBConnection", "AzureWebJobsStorage"];
     private static readonly string[] RuntimeStorageRoles = [Grant.StorageBlobDataOwner, Grant.StorageQueueDataContributor, Grant.StorageTableDataContributor];
@@ -26,7 +27,7 @@ public sealed class CompiledAccessTests
     [CompiledFact]
     public void Every_app_runs_as_its_own_user_assigned_identity_and_every_connection_names_it()
     {
-        Assert.Equal(AllContexts.Order(), Apps.Select(a => a.Name).Order());
+        Assert.Equal(AllContexts.Append(Operations).Order(), Apps.Select(a => a.Name).Order());
         Assert.Equal(Apps.Count, Apps.Select(a => a.Identity.Id).Distinct(StringComparer.OrdinalIgnoreCase).Count());
         Assert.All(Apps, app =>
         {
@@ -82,6 +83,43 @@ public sealed class CompiledAccessTests
         Assert.All(held.Where(g => g.Scope.StartsWith(ns, StringComparison.OrdinalIgnoreCase)), g => Assert.Contains(g.Scope, entities));
         Assert.All(held.Where(g => g.Resource.Type == "Microsoft.Authorization/roleAssignments"),
             g => Assert.Equal("ServicePrincipal", g.Resource.At("properties.principalType")));
+    }
+
+    /// <summary>
+    /// The operations app triages every dead letter: it may receive from every queue and subscription (their dead-letter
+    /// sub-queues have no role of their own) and send a resubmitted copy to every queue and topic, one entity at a time, never
+    /// with Manage; its triage notes live in its own container, and it reads no other.
+    /// </summary>
+    [CompiledFact]
+    public void The_operations_identity_receives_from_every_entity_sends_to_every_queue_and_topic_and_writes_only_its_own_container()
+    {
+        var app = Assert.Single(Apps, a => a.Name == Operations);
+        var account = IdOf("Microsoft.DocumentDB/databaseAccounts");
+        string[] Ids(string type) => Deployment.OfType(type).Select(r => r.Id).ToArray();
+        var queues = Ids("Microsoft.ServiceBus/namespaces/queues");
+        var subscriptions = Ids("Microsoft.ServiceBus/namespaces/topics/subscriptions");
+        var topics = Ids("Microsoft.ServiceBus/namespaces/topics");
+        Assert.Equal(5, queues.Length);
+        Assert.Equal(4, subscriptions.Length);
+
+        var expected = new HashSet<(string Scope, string Role)>();
+        foreach (var q in queues) expected.UnionWith([(q, Grant.ServiceBusDataReceiver), (q, Grant.ServiceBusDataSender)]);
+        foreach (var s in subscriptions) expected.Add((s, Grant.ServiceBusDataReceiver));
+        foreach (var t in topics) expected.Add((t, Grant.ServiceBusDataSender));
+        expected.Add(($"{account}/dbs/{Database}/colls/{BicepApp.Operations().Container}", Grant.CosmosDataContributor));
+        foreach (var role in RuntimeStorageRoles) expected.Add((IdOf("Microsoft.Storage/storageAccounts"), role));
+        expected.Add((IdOf("Microsoft.Insights/components"), Grant.MonitoringMetricsPublisher));
+
+        var held = Grant.All(Deployment).Where(g => g.Is(app.PrincipalId)).Select(g => (g.Scope, g.Role)).Distinct();
+        Assert.Equal(expected.OrderBy(e => e), held.OrderBy(e => e));
+    }
+
+    [CompiledFact]
+    public void The_operations_console_links_traces_to_the_application_insights_the_apps_send_to()
+    {
+        var settings = Assert.Single(Apps, a => a.Name == Operations).Settings(Deployment);
+        Assert.Equal(IdOf("Microsoft.Insights/components"), settings["Console__AppInsightsResourceId"]);
+        Assert.Equal("true", settings["AzureWebJobsDisableHomepage"]);
     }
 
     [CompiledFact]

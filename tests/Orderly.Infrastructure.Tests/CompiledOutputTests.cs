@@ -13,7 +13,7 @@ public sealed class CompiledOutputTests
         var urls = ((IEnumerable<object?>)output["value"]!).Cast<Dictionary<string, object?>>()
             .ToDictionary(u => (string)u["name"]!, u => u["url"]!.ToString()!);
 
-        Assert.Equal(["checkout", "inventory", "notifications", "orders", "payments", "shipping"], urls.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["checkout", "inventory", "notifications", "operations", "orders", "payments", "shipping"], urls.Keys.Order(StringComparer.Ordinal));
         Assert.All(urls, u =>
         {
             Assert.StartsWith("https://", u.Value, StringComparison.Ordinal);

@@ -15,8 +15,8 @@ public sealed class CompiledScheduleTests
     {
         var deployment = CompiledTemplate.Deployment;
         var writes = deployment.OfType("Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments").ToList();
-        // Six apps with their own container and leases each, and the developer's.
-        Assert.Equal(13, writes.Count);
+        // Six apps with their own container and leases each, the operations app on its own container, and the developer's.
+        Assert.Equal(14, writes.Count);
         var concurrent = (from a in writes
                           from b in writes
                           where string.CompareOrdinal(a.Id, b.Id) < 0 && !deployment.RunsBefore(a, b) && !deployment.RunsBefore(b, a)

@@ -7,6 +7,7 @@ using Orderly.Hosting;
 using Orderly.Hosting.Access;
 using Orderly.Inventory;
 using Orderly.Notifications;
+using Orderly.Operations;
 using Orderly.Orchestrations;
 using Orderly.Orders;
 using Orderly.Payments;
@@ -33,14 +34,21 @@ public sealed class GeneratedFunctionMetadataTests
 
     public static TheoryData<string> AppNames() => new(Tables.Keys);
 
+    /// <summary>
+    /// The operations app needs no trigger extension a partial NuGet source may lack, so the Worker SDK writes its metadata in
+    /// the app's own build, not in a probe; and it serves from the root (routePrefix ""), so its routes are the whole paths.
+    /// </summary>
+    private const string OperationsApp = "functions/operations/Orderly.Operations.Functions";
+
     private sealed record HttpFunction(string Name, string Method, string Route, string AuthLevel);
 
     private static JsonDocument MetadataOf(string app)
     {
         var configuration = typeof(GeneratedFunctionMetadataTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .Single(a => a.Key == "Configuration").Value;
-        var file = Repository.PathOf($"tests/function-metadata/{app}/bin/{configuration}/net10.0/functions.metadata");
-        Assert.True(File.Exists(file), $"{Repository.Relative(file)} is missing: build tests/function-metadata/{app} (the test command does)");
+        var project = app == OperationsModule.Name ? OperationsApp : $"tests/function-metadata/{app}";
+        var file = Repository.PathOf($"{project}/bin/{configuration}/net10.0/functions.metadata");
+        Assert.True(File.Exists(file), $"{Repository.Relative(file)} is missing: build {project} (the test command does)");
         return JsonDocument.Parse(File.ReadAllText(file));
     }
 
@@ -74,6 +82,23 @@ public sealed class GeneratedFunctionMetadataTests
             // The access gate (worker middleware) decides who gets in; a function key would only stand in its way.
             Assert.Equal("Anonymous", function.AuthLevel);
         }
+    }
+
+    [GeneratedMetadataFact]
+    public void Every_operations_function_serves_its_route_table_row_at_the_whole_path_from_the_root()
+    {
+        var generated = GeneratedFor(OperationsModule.Name);
+        var table = OperationsModule.Routes.All.Append(HealthEndpoint.Health).ToList();
+        Assert.Equal(table.Select(r => r.Name).Order(StringComparer.Ordinal), generated.Select(f => f.Name).Order(StringComparer.Ordinal));
+        foreach (var function in generated)
+        {
+            var row = table.Single(r => r.Name == function.Name);
+            // The host adds nothing in front (routePrefix ""), so the trigger's route is the pattern the local host serves.
+            Assert.Equal((row.Method, row.Pattern.TrimStart('/')), (function.Method, function.Route));
+            Assert.Equal("Anonymous", function.AuthLevel);
+        }
+        using var hostJson = JsonDocument.Parse(Repository.Read($"{OperationsApp}/host.json"));
+        Assert.Equal("", hostJson.RootElement.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
     }
 
     [GeneratedMetadataFact]

@@ -62,7 +62,7 @@ public sealed class IdentityTests
         // Nested in the site (Microsoft.Web/sites/config), in the one module that makes every app.
         Assert.Matches(@"(?m)^  resource authentication 'config' = \{", module);
         Assert.Single(Regex.Matches(module, @"(?m)^resource \w+ 'Microsoft\.Web/sites@"));
-        Assert.Contains("module functionApps 'modules/function-app.bicep' = [for app in apps: {", Repository.Read(BicepApp.MainBicep));
+        Assert.Contains("module functionApps 'modules/function-app.bicep' = [for app in functionAppRows: {", Repository.Read(BicepApp.MainBicep));
         // No other template makes a site that would lack the door.
         Assert.All(Repository.FilesUnder("infra/bicep", ".bicep").Where(f => !f.EndsWith("function-app.bicep", StringComparison.Ordinal)),
             f => Assert.DoesNotContain("'Microsoft.Web/sites", File.ReadAllText(f)));

@@ -4,6 +4,7 @@ using Orderly.Hosting;
 using Orderly.Hosting.Access;
 using Orderly.Inventory;
 using Orderly.Notifications;
+using Orderly.Operations;
 using Orderly.Orders;
 using Orderly.Payments;
 using Orderly.Shipping;
@@ -24,11 +25,15 @@ public sealed class ShellRoutePolicyTests
         ["shipping"] = ("functions/shipping/Orderly.Shipping.Functions", nameof(ShippingModule), ShippingModule.Routes.All),
         ["notifications"] = ("functions/notifications/Orderly.Notifications.Functions", nameof(NotificationsModule), NotificationsModule.Routes.All),
         ["checkout"] = ("orchestrations/checkout/Orderly.Checkout.Functions", nameof(CheckoutModule), CheckoutModule.Routes.All),
+        ["operations"] = ("functions/operations/Orderly.Operations.Functions", nameof(OperationsModule), OperationsModule.Routes.All),
     };
+
+    /// <summary>The route a trigger declares for a row: the operations app serves from the root (routePrefix ""), the others under api/.</summary>
+    private static string TriggerRouteOf(string app, ApiRoute row) => app == OperationsModule.Name ? row.Pattern.TrimStart('/') : row.FunctionRoute;
 
     // [Function(nameof(X.Routes.Name))] or [Function("Name")], then the method's [HttpTrigger(level, "method", Route = "route")].
     private static readonly Regex HttpFunction = new(
-        @"\[Function\((?:nameof\((?:[\w.]+\.)?(?<name>\w+)\)|""(?<name>\w+)"")\)\][^\[]*?\(\s*\[HttpTrigger\(AuthorizationLevel\.\w+,\s*""(?<method>\w+)"",\s*Route\s*=\s*""(?<route>[^""]+)""\)\]",
+        @"\[Function\((?:nameof\((?:[\w.]+\.)?(?<name>\w+)\)|""(?<name>\w+)"")\)\][^\[]*?\(\s*\[HttpTrigger\(AuthorizationLevel\.\w+,\s*""(?<method>\w+)"",\s*Route\s*=\s*""(?<route>[^""]*)""\)\]",
         RegexOptions.Singleline);
 
     private sealed record Trigger(string Name, string Method, string Route);
@@ -54,7 +59,7 @@ public sealed class ShellRoutePolicyTests
         {
             Assert.True(table.TryGetValue(trigger.Name, out var row), $"{app}: HTTP function '{trigger.Name}' has no row in {Apps[app].Module}.Routes, so no policy");
             Assert.Equal(row!.Method, trigger.Method);
-            Assert.Equal(row.FunctionRoute, trigger.Route);
+            Assert.Equal(TriggerRouteOf(app, row), trigger.Route);
         }
     }
 
@@ -86,5 +91,9 @@ public sealed class ShellRoutePolicyTests
         Assert.Equal("operator", Access(PaymentsModule.Routes.GetPayments));
         Assert.Equal("operator", Access(ShippingModule.Routes.GetShipments));
         Assert.Equal("anyone", Access(HealthEndpoint.Health));
+        Assert.All([OperationsModule.Routes.ConsolePage, OperationsModule.Routes.ConsoleFile, OperationsModule.Routes.ConsoleConfig],
+            r => Assert.Equal("anyone", Access(r)));
+        Assert.All([OperationsModule.Routes.ListDeadLetters, OperationsModule.Routes.ShowDeadLetter, OperationsModule.Routes.ResubmitDeadLetter,
+            OperationsModule.Routes.IgnoreDeadLetter], r => Assert.Equal("operator", Access(r)));
     }
 }

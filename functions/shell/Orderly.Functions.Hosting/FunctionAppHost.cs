@@ -11,6 +11,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using Orderly.ConsumerPipeline;
 using Orderly.Functions.Http;
+using Orderly.Hosting;
 using Orderly.Hosting.Access;
 using Orderly.Messaging;
 using Orderly.Messaging.ServiceBus;
@@ -26,7 +27,7 @@ public static class FunctionAppHost
 {
     /// <summary>
     /// Makes the app an ASP.NET Core-integrated Functions app whose HTTP functions sit behind the access gate, each by its row of
-    /// <paramref name="routes"/>, and registers, for the context <paramref name="contextName"/> (= its Cosmos container and DI key): the keyed
+    /// <paramref name="routes"/>, and answer a store failure as the local host does (503, Retry-After), and registers, for the context <paramref name="contextName"/> (= its Cosmos container and DI key): the keyed
     /// <see cref="IDocumentStore"/> over Cosmos DB, the consumer pipeline, the Service Bus publisher and dead-letter triage
     /// over <paramref name="consumedEntities"/>, the change-feed outbox relay, health checks (Cosmos DB, Service Bus), and OpenTelemetry to
     /// Application Insights when a connection string is set. Identity-based throughout (see docs/azure-shell.md).
@@ -36,6 +37,10 @@ public static class FunctionAppHost
     {
         builder.ConfigureFunctionsWebApplication();
         builder.AddRouteAccess(routes);
+        // The local host's HTTP answers (problem details, the store's 503), run on a function's exception; not AddOrderlyDefaults
+        // whole, whose console logging would replace the worker's log channel to the Functions host.
+        builder.Services.AddOrderlyHttpDefaults();
+        builder.UseMiddleware<ExceptionAnswerMiddleware>();
         var services = builder.Services;
         var cosmos = CosmosStoreOptions.FromConfiguration(builder.Configuration);
         services.AddSingleton(_ => CosmosClientFactory.Create(cosmos));

@@ -72,3 +72,6 @@ resource subscriptionResources 'Microsoft.ServiceBus/namespaces/topics/subscript
 output name string = namespace.name
 output id string = namespace.id
 output queues string[] = queues
+output topics string[] = map(topics, t => t.name)
+// As topic/subscription, the form servicebus-access.bicep takes.
+output subscriptions string[] = map(subscriptions, s => '${s.topic}/${s.name}')

@@ -1,0 +1,22 @@
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Orderly.Functions.Hosting;
+using Orderly.Operations;
+
+namespace Orderly.Operations.Functions;
+
+/// <summary>The operations Function App's services: the shared wiring over every dead-letter queue of the topology, and the console's settings.</summary>
+public static class OperationsApp
+{
+    /// <summary>
+    /// Registers what the app's triggers need; Program.cs builds and runs it, and Orderly.Functions.Tests resolves it. The app
+    /// consumes no message: the entities it is given are those whose dead letters it triages, and its own container
+    /// (<c>operations</c>) holds the triage notes with their trail.
+    /// </summary>
+    public static FunctionsApplicationBuilder AddOperationsApp(this FunctionsApplicationBuilder builder)
+    {
+        builder.AddOrderlyFunctionApp(OperationsModule.Name, OperationsModule.DeadLetterEntities, OperationsModule.Routes.All);
+        builder.Services.AddSingleton(ConsoleConfig.ForAzure(builder.Configuration));
+        return builder;
+    }
+}
