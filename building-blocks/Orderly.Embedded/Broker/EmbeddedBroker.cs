@@ -71,9 +71,20 @@ public sealed class EmbeddedBroker : IMessagePublisher, IMessageReceiver
     /// Sends raw messages (any bytes; the broker does not parse them) in one atomic unit. A message id already sent to the same
     /// queue or topic within its duplicate window is dropped. Returns how many were accepted.
     /// </summary>
-    public Task<int> SendAsync(IReadOnlyList<BrokerMessage> messages, CancellationToken cancellationToken = default)
+    public Task<int> SendAsync(IReadOnlyList<BrokerMessage> messages, CancellationToken cancellationToken = default) =>
+        SendAsync(messages, alsoInUnit: null, cancellationToken);
+
+    /// <summary>Publishes <paramref name="messages"/> and runs <paramref name="alsoInUnit"/> in the same unit of work (the outbox's acknowledgement).</summary>
+    internal Task<int> PublishAsync(IReadOnlyList<OutgoingMessage> messages, Action<WriteScope> alsoInUnit, CancellationToken cancellationToken)
     {
-        if (messages.Count == 0) return Task.FromResult(0);
+        var wire = new BrokerMessage[messages.Count];
+        for (var i = 0; i < wire.Length; i++) wire[i] = BrokerMessage.From(messages[i]);
+        return SendAsync(wire, alsoInUnit, cancellationToken);
+    }
+
+    private Task<int> SendAsync(IReadOnlyList<BrokerMessage> messages, Action<WriteScope>? alsoInUnit, CancellationToken cancellationToken)
+    {
+        if (messages.Count == 0 && alsoInUnit is null) return Task.FromResult(0);
         // Resolve and serialize before entering the single writer, which must only do SQL.
         var prepared = new PreparedSend[messages.Count];
         for (var i = 0; i < prepared.Length; i++)
@@ -83,7 +94,12 @@ public sealed class EmbeddedBroker : IMessagePublisher, IMessageReceiver
             var (targets, window) = Topology.SendTargets(m.Destination);
             prepared[i] = new PreparedSend(m, targets, window, JsonSerializer.Serialize(m.Properties), ToArray(m.Body));
         }
-        return Database.WriteAsync(scope => Insert(scope, prepared), cancellationToken);
+        return Database.WriteAsync(scope =>
+        {
+            var accepted = Insert(scope, prepared);
+            alsoInUnit?.Invoke(scope);
+            return accepted;
+        }, cancellationToken);
     }
 
     /// <summary>
