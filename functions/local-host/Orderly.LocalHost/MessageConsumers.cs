@@ -1,4 +1,5 @@
 using Orderly.ConsumerPipeline;
+using Orderly.Hosting.OperationCounting;
 using Pipeline = Orderly.ConsumerPipeline.ConsumerPipeline;
 using Orderly.Embedded.Broker;
 using Orderly.Resilience;
@@ -14,6 +15,7 @@ public sealed class MessageConsumers(
     EmbeddedBroker broker,
     Pipeline pipeline,
     ShopCounters counters,
+    OperationCounts operations,
     IConfiguration configuration,
     BackgroundLoops loops,
     ILoggerFactory loggers) : BackgroundService
@@ -36,7 +38,8 @@ public sealed class MessageConsumers(
         };
         var consumers = pipeline.Entities.Select(entity => new EmbeddedConsumer(broker, entity, async (locked, ct) =>
         {
-            await pipeline.ProcessAsync(entity, locked.Message, locked.Settlement, ct).ConfigureAwait(false);
+            var settlement = new CountingSettlement(locked.Settlement, operations, locked.Message.Body.Length);
+            await pipeline.ProcessAsync(entity, locked.Message, settlement, ct).ConfigureAwait(false);
             counters.MessageHandled();
         }, options, loggers.CreateLogger<EmbeddedConsumer>(), loops.For("consumer " + entity))).ToList();
         Running = true;

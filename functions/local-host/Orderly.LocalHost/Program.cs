@@ -8,6 +8,7 @@ using Orderly.Embedded.Store;
 using Orderly.Hosting;
 using Orderly.Hosting.Access;
 using Orderly.Hosting.DeadLetters;
+using Orderly.Hosting.OperationCounting;
 using Orderly.Inventory;
 using Orderly.LocalHost;
 using Orderly.LocalHost.ApiDocuments;
@@ -68,9 +69,12 @@ try
     var broker = await EmbeddedBroker.OpenAsync(database, EmbeddedBrokerTopology.FromDestinations(entitySettings));
 
     var services = builder.Services;
+    // Billable operations, counted at the ports' edges (store, publisher, outbox feed, settlements) for the cost benchmark.
+    var operations = new OperationCounts();
+    services.AddSingleton(operations);
     services.AddSingleton(database);
     services.AddSingleton(broker);
-    services.AddSingleton<IMessagePublisher>(broker);
+    services.AddSingleton<IMessagePublisher>(new CountingPublisher(broker, operations));
     services.AddSingleton<IMessageReceiver>(broker);
     // Triage sees the broker's dead letters and every context's parked outbox records as one list.
     services.AddSingleton<IDeadLetterQueue>(sp => new DeadLetterQueues(
@@ -80,7 +84,7 @@ try
     var loops = new BackgroundLoops(TimeProvider.System); // every loop below reports here; health reads it
     services.AddSingleton(loops);
     foreach (var container in ShopContexts.Containers)
-        services.AddKeyedSingleton<IDocumentStore>(container, new EmbeddedDocumentStore(database, container));
+        services.AddKeyedSingleton<IDocumentStore>(container, new CountingDocumentStore(new EmbeddedDocumentStore(database, container), operations));
 
     services.AddOrdersContext(configuration);
     services.AddInventoryContext(configuration);
@@ -104,7 +108,7 @@ try
     // then the saga runner, then the relays.
     var relayOptions = new OutboxRelayOptions().ReadFrom(configuration.GetSection(OutboxRelayOptions.Section));
     foreach (var container in ShopContexts.Containers)
-        services.AddOutboxRelay(container, _ => new EmbeddedOutboxFeed(database, container), relayOptions);
+        services.AddOutboxRelay(container, _ => new CountingOutboxFeed(new EmbeddedOutboxFeed(database, container), operations), relayOptions);
     services.AddSagaEngine(configuration, database, dataPath);
     services.AddSingleton<MessageConsumers>();
     services.AddHostedService(sp => sp.GetRequiredService<MessageConsumers>());
@@ -136,6 +140,7 @@ try
     app.MapCheckoutApi();
     app.MapDeadLetterTriage();
     app.MapStats();
+    app.MapOperationCounts();
     app.MapFaultInjection(faultInjection);
     app.RequireRoutePolicies();
 

@@ -1,0 +1,75 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Orderly.Storage;
+
+namespace Orderly.Hosting.OperationCounting;
+
+/// <summary>
+/// A document store that counts each call as the Cosmos DB request it is in Azure (point read, query, create, replace, upsert,
+/// delete, transactional batch), with the item sizes and the published request units (<see cref="CosmosCharges"/>), then
+/// passes it on unchanged. A call that fails is counted too: Cosmos DB charges for a rejected write.
+/// </summary>
+public sealed class CountingDocumentStore(IDocumentStore inner, OperationCounts counts) : IDocumentStore
+{
+    public string Container => inner.Container;
+
+    public async Task<StoredDocument?> ReadAsync(string partitionKey, string id, CancellationToken cancellationToken = default)
+    {
+        var document = await inner.ReadAsync(partitionKey, id, cancellationToken).ConfigureAwait(false);
+        if (document is null)
+        {
+            counts.Add(Operations.CosmosPointReadMiss, requestUnits: CosmosCharges.ReadMiss);
+            return null;
+        }
+        var bytes = BytesOf(document);
+        counts.Add(Operations.CosmosPointRead, bytes, CosmosCharges.Read(bytes));
+        return document;
+    }
+
+    public async Task<IReadOnlyList<StoredDocument>> QueryAsync(string partitionKey, string? kind = null, CancellationToken cancellationToken = default)
+    {
+        var documents = await inner.QueryAsync(partitionKey, kind, cancellationToken).ConfigureAwait(false);
+        long bytes = 0;
+        var charge = CosmosCharges.QueryBase;
+        foreach (var document in documents)
+        {
+            var size = BytesOf(document);
+            bytes += size;
+            charge += CosmosCharges.Read(size);
+        }
+        counts.Add(Operations.CosmosQuery, bytes, charge);
+        return documents;
+    }
+
+    public async Task<BatchResult> CommitAsync(WriteBatch batch, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await inner.CommitAsync(batch, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (batch.Writes.Count > 1) counts.Add(Operations.CosmosBatch);
+            foreach (var write in batch.Writes)
+            {
+                var bytes = write.Body is { } body ? CosmosCharges.ItemBytes(write.Id, batch.PartitionKey, write.DocumentKind ?? "", BodyBytes(body)) : 0;
+                // A delete sends no body: charged as a 1 KB write (the published table has no delete row).
+                counts.Add(NameOf(write.Kind), bytes, CosmosCharges.Write(Math.Max(bytes, 1)));
+            }
+        }
+    }
+
+    private static string NameOf(WriteKind kind) => kind switch
+    {
+        WriteKind.Create => Operations.CosmosCreate,
+        WriteKind.Replace => Operations.CosmosReplace,
+        WriteKind.Upsert => Operations.CosmosUpsert,
+        _ => Operations.CosmosDelete,
+    };
+
+    private static long BytesOf(StoredDocument document) =>
+        CosmosCharges.ItemBytes(document.Id, document.PartitionKey, document.Kind, BodyBytes(document.Body));
+
+    // The body's UTF-8 as parsed, without copying it (a string of it would cost the normal path an allocation per call).
+    private static int BodyBytes(JsonElement body) => JsonMarshal.GetRawUtf8Value(body).Length;
+}
