@@ -438,8 +438,12 @@ public sealed class EmbeddedBroker : IMessagePublisher, IMessageReceiver
     }
 
     private long? NextVisibleAt(string entity) => Database.Read(c =>
-        DocumentStatements.For(c).Get("SELECT MIN(visible_at) FROM broker_messages WHERE entity = $e").With("$e", entity)
-            .ExecuteScalar() is long next ? next : (long?)null);
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT MIN(visible_at) FROM broker_messages WHERE entity = $e";
+        cmd.Parameters.AddWithValue("$e", entity);
+        return cmd.ExecuteScalar() is long next ? next : (long?)null;
+    });
 
     private EmbeddedSettlement Own(IMessageSettlement settlement) =>
         settlement is EmbeddedSettlement own && ReferenceEquals(own.Broker, this)
