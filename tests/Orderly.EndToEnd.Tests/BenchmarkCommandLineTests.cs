@@ -59,6 +59,6 @@ public sealed class BenchmarkCommandLineTests
         var (exit, output, _) = await RunAsync("--help");
 
         Assert.Equal(0, exit);
-        Assert.Contains("<bus|load|store>", output, StringComparison.Ordinal);
+        Assert.Contains("<bus|cost|load|store>", output, StringComparison.Ordinal);
     }
 }
