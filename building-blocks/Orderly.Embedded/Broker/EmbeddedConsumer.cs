@@ -34,9 +34,6 @@ public sealed class EmbeddedConsumer(
     private readonly EmbeddedConsumerOptions _options = options ?? new EmbeddedConsumerOptions();
     private readonly ILogger _logger = logger ?? (ILogger)NullLogger.Instance;
 
-    /// <summary>How long a busy consumer waits for one more free slot before it receives with the ones it has.</summary>
-    private static readonly TimeSpan GatherWait = TimeSpan.FromMilliseconds(2);
-
     public string Entity { get; } = entity;
 
     /// <summary>
@@ -55,9 +52,6 @@ public sealed class EmbeddedConsumer(
                 await slots.WaitAsync(stoppingToken).ConfigureAwait(false);
                 var free = 1;
                 while (free < max && slots.Wait(0, CancellationToken.None)) free++;
-                // Under load the slots come back one at a time, and a receive per slot costs a unit of work per message. While
-                // more than half the slots are busy, wait a moment for each next one, so that one receive locks several.
-                while (free < (max + 1) / 2 && await slots.WaitAsync(GatherWait, stoppingToken).ConfigureAwait(false)) free++;
                 IReadOnlyList<LockedMessage> batch;
                 try
                 {
