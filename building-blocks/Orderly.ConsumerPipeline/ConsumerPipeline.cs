@@ -87,7 +87,7 @@ public sealed class ConsumerPipeline
         Outcome outcome;
         try
         {
-            outcome = await HandleRacingAsync(entity, envelope, data, handler, ct).ConfigureAwait(false);
+            outcome = await HandleRacingAsync(entity, envelope, data, handler, settlement, ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -109,14 +109,25 @@ public sealed class ConsumerPipeline
             return;
         }
 
-        if (outcome == Outcome.Duplicate)
+        if (outcome.Duplicate)
             _logger.LogInformation(ConsumerPipelineLog.DuplicateDropped, "Duplicate {MessageType} {MessageId} dropped: already handled", envelope.Type, envelope.Id);
         else
             _logger.LogDebug(ConsumerPipelineLog.Handled, "Handled {MessageType} {MessageId}", envelope.Type, envelope.Id);
-        await SettleAsync(() => settlement.CompleteAsync(ct), "complete").ConfigureAwait(false);
+        if (outcome.CompletionFailure is { } lost)
+            await SettleAsync(() => Task.FromException(lost), "complete").ConfigureAwait(false);
+        else if (!outcome.Completed)
+            await SettleAsync(() => settlement.CompleteAsync(ct), "complete").ConfigureAwait(false);
     }
 
-    private enum Outcome { Handled, Duplicate }
+    /// <summary>
+    /// How handling went: a duplicate, or handled; <see cref="Completed"/> when the message was completed in the same commit as
+    /// the handler's batch (<see cref="ICompletingStore"/>), with <see cref="CompletionFailure"/> if that complete found its lock lost.
+    /// </summary>
+    private sealed record Outcome(bool Duplicate, bool Completed = false, Exception? CompletionFailure = null)
+    {
+        public static readonly Outcome Handled = new(Duplicate: false);
+        public static readonly Outcome AlreadyHandled = new(Duplicate: true);
+    }
 
     /// <summary>
     /// Runs the handler; when its batch loses an optimistic-concurrency race (a stale ETag, or a create that someone else's
@@ -124,13 +135,14 @@ public sealed class ConsumerPipeline
     /// <see cref="ConsumerPipelineOptions.MaxRaceRetries"/> times, before leaving it to the bus's redelivery with backoff.
     /// Each run is all-or-nothing (handler writes, outbox and inbox record in one batch), so a lost run leaves nothing behind.
     /// </summary>
-    private async Task<Outcome> HandleRacingAsync(string entity, Envelope envelope, object data, Handler handler, CancellationToken ct)
+    private async Task<Outcome> HandleRacingAsync(string entity, Envelope envelope, object data, Handler handler, IMessageSettlement settlement,
+        CancellationToken ct)
     {
         for (var race = 1; ; race++)
         {
             try
             {
-                return await HandleOnceAsync(entity, envelope, data, handler, ct).ConfigureAwait(false);
+                return await HandleOnceAsync(entity, envelope, data, handler, settlement, ct).ConfigureAwait(false);
             }
             catch (DocumentStoreException lost) when (lost is ConcurrencyException or DocumentConflictException && race <= _options.MaxRaceRetries)
             {
@@ -142,8 +154,12 @@ public sealed class ConsumerPipeline
         }
     }
 
-    /// <summary>The inbox check, the handler, and the one batch that commits its effects together with the inbox record.</summary>
-    private async Task<Outcome> HandleOnceAsync(string entity, Envelope envelope, object data, Handler handler, CancellationToken ct)
+    /// <summary>
+    /// The inbox check, the handler, and the one batch that commits its effects together with the inbox record (and, where the
+    /// store and the bus share a database, the completion of the message: one unit of work for the whole hop).
+    /// </summary>
+    private async Task<Outcome> HandleOnceAsync(string entity, Envelope envelope, object data, Handler handler, IMessageSettlement settlement,
+        CancellationToken ct)
     {
         var binding = handler.Binding;
         using var handling = OrderlyTelemetry.StartHandler(binding.ContextName, envelope.Type, binding.HandlerType.Name);
@@ -155,7 +171,7 @@ public sealed class ConsumerPipeline
         var inboxId = InboxRecord.DocumentId(envelope.Id);
 
         if (await store.ReadAsync(partitionKey, inboxId, ct).ConfigureAwait(false) is not null)
-            return Outcome.Duplicate;
+            return Outcome.AlreadyHandled;
 
         var batch = new WriteBatch(partitionKey);
         var context = new MessageContext(envelope, store, batch, envelopes, handler.Logger);
@@ -166,13 +182,18 @@ public sealed class ConsumerPipeline
         batch.Create(inboxId, InboxRecord.Kind, new InboxRecord(envelope.Id, envelope.Type, entity, now), (int)_options.InboxTimeToLive.TotalSeconds);
         try
         {
+            if (store is ICompletingStore completing && completing.CanComplete(settlement))
+            {
+                var committed = await completing.CommitAndCompleteAsync(batch, settlement, ct).ConfigureAwait(false);
+                return new Outcome(Duplicate: false, Completed: true, committed.CompletionFailure);
+            }
             await store.CommitAsync(batch, ct).ConfigureAwait(false);
             return Outcome.Handled;
         }
         catch (DocumentConflictException)
         {
             // A concurrent copy of the message committed first: its effects stand. Any other conflict is a lost race, retried.
-            if (await store.ReadAsync(partitionKey, inboxId, ct).ConfigureAwait(false) is not null) return Outcome.Duplicate;
+            if (await store.ReadAsync(partitionKey, inboxId, ct).ConfigureAwait(false) is not null) return Outcome.AlreadyHandled;
             throw;
         }
     }

@@ -22,6 +22,12 @@ public sealed class WriteScope(SqliteConnection connection, SqliteTransaction tr
         return cmd;
     }
 
+    /// <summary>
+    /// The command for <paramref name="sql"/>, prepared once on the writer's connection and reused (its parameters too: set
+    /// every one of them before each use), bound to the transaction. Not to be disposed.
+    /// </summary>
+    public SqliteCommand Prepared(string sql) => Store.DocumentStatements.For(Connection).Get(sql, Transaction);
+
     /// <summary>Runs <paramref name="action"/> after the commit (e.g. wake a waiting reader); not run if the work is rolled back.</summary>
     public void OnCommitted(Action action) => (_onCommitted ??= []).Add(action);
 

@@ -130,20 +130,24 @@ public sealed class OutboxRelay(IOutboxFeed feed, ParkedOutbox parked, IMessageP
 
         List<PendingOutboxRecord> published;
         List<Failure> failed = [];
+        bool acknowledged;
         try
         {
-            await PublishAsync(candidates.Select(c => c.Record).ToList(), cancellationToken).ConfigureAwait(false);
+            acknowledged = await PublishAsync(candidates, cancellationToken).ConfigureAwait(false);
             published = candidates;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            (published, failed) = await IsolateAsync(candidates, cancellationToken).ConfigureAwait(false);
+            (published, failed, acknowledged) = await IsolateAsync(candidates, cancellationToken).ConfigureAwait(false);
         }
 
         if (published.Count > 0)
         {
-            if (options.AfterPublish is { } afterPublish) await afterPublish(published).ConfigureAwait(false);
-            await feed.AcknowledgeAsync(published, cancellationToken).ConfigureAwait(false);
+            if (!acknowledged)
+            {
+                if (options.AfterPublish is { } afterPublish) await afterPublish(published).ConfigureAwait(false);
+                await feed.AcknowledgeAsync(published, cancellationToken).ConfigureAwait(false);
+            }
             foreach (var record in published)
             {
                 _failing.Forget(record);
@@ -173,9 +177,10 @@ public sealed class OutboxRelay(IOutboxFeed feed, ParkedOutbox parked, IMessageP
     /// costs a few calls, not one per record). Partitions whose oldest record is the newest go first: a record that failed
     /// before is old, so the records that can show the bus is up for its destination are tried before it.
     /// </summary>
-    private async Task<(List<PendingOutboxRecord> Published, List<Failure> Failed)> IsolateAsync(List<PendingOutboxRecord> candidates,
-        CancellationToken cancellationToken)
+    private async Task<(List<PendingOutboxRecord> Published, List<Failure> Failed, bool Acknowledged)> IsolateAsync(
+        List<PendingOutboxRecord> candidates, CancellationToken cancellationToken)
     {
+        var acknowledged = true;
         var published = new List<PendingOutboxRecord>();
         var failed = new List<Failure>();
         var took = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -198,7 +203,7 @@ public sealed class OutboxRelay(IOutboxFeed feed, ParkedOutbox parked, IMessageP
                 }
                 try
                 {
-                    await PublishAsync([record.Record], cancellationToken).ConfigureAwait(false);
+                    acknowledged &= await PublishAsync([record], cancellationToken).ConfigureAwait(false);
                     published.Add(record);
                     took[destination] = took.GetValueOrDefault(destination) + 1;
                 }
@@ -210,7 +215,7 @@ public sealed class OutboxRelay(IOutboxFeed feed, ParkedOutbox parked, IMessageP
                 }
             }
         }
-        return (published, failed);
+        return (published, failed, acknowledged);
     }
 
     /// <summary>Parks a record that ran out of attempts; false when it could not be parked now (it is tried again and parked later).</summary>
@@ -239,11 +244,12 @@ public sealed class OutboxRelay(IOutboxFeed feed, ParkedOutbox parked, IMessageP
 
     /// <summary>
     /// Publishes records in the given order, in one call to the bus, each under a publish activity that continues the trace the
-    /// record was written in.
+    /// record was written in. True when they were acknowledged in the same unit of work (<see cref="IPublishingFeed"/>).
     /// </summary>
-    private async Task PublishAsync(IReadOnlyList<OutboxRecord> records, CancellationToken cancellationToken)
+    private async Task<bool> PublishAsync(IReadOnlyList<PendingOutboxRecord> pending, CancellationToken cancellationToken)
     {
-        if (records.Count == 0) return;
+        if (pending.Count == 0) return true;
+        var records = pending.Select(p => p.Record).ToList();
         var messages = new List<OutgoingMessage>(records.Count);
         var activities = new List<Activity>(records.Count);
         try
@@ -257,7 +263,12 @@ public sealed class OutboxRelay(IOutboxFeed feed, ParkedOutbox parked, IMessageP
                 Activity.Current = previous; // each publish activity is a sibling under its own trace, not nested in the last one
             }
 
-            await publisher.PublishAsync(messages, cancellationToken).ConfigureAwait(false);
+            // The crash-window hook needs the two steps apart, so with it set the relay publishes, then acknowledges.
+            var acknowledging = options.AfterPublish is null && feed is IPublishingFeed one && one.CanPublishTo(publisher) ? one : null;
+            if (acknowledging is not null)
+                await acknowledging.PublishAndAcknowledgeAsync(publisher, messages, pending, cancellationToken).ConfigureAwait(false);
+            else
+                await publisher.PublishAsync(messages, cancellationToken).ConfigureAwait(false);
 
             if (logger.IsEnabled(LogLevel.Debug))
             {
@@ -268,6 +279,7 @@ public sealed class OutboxRelay(IOutboxFeed feed, ParkedOutbox parked, IMessageP
                         logger.LogDebug("Published {MessageType} {MessageId} to {Destination}", envelope.Type, envelope.Id, messages[i].Destination);
                 }
             }
+            return acknowledging is not null;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

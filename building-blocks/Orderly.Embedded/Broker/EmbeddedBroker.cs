@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Orderly.Embedded.Store;
 using Orderly.Messaging;
 
 namespace Orderly.Embedded.Broker;
@@ -70,9 +71,20 @@ public sealed class EmbeddedBroker : IMessagePublisher, IMessageReceiver
     /// Sends raw messages (any bytes; the broker does not parse them) in one atomic unit. A message id already sent to the same
     /// queue or topic within its duplicate window is dropped. Returns how many were accepted.
     /// </summary>
-    public Task<int> SendAsync(IReadOnlyList<BrokerMessage> messages, CancellationToken cancellationToken = default)
+    public Task<int> SendAsync(IReadOnlyList<BrokerMessage> messages, CancellationToken cancellationToken = default) =>
+        SendAsync(messages, alsoInUnit: null, cancellationToken);
+
+    /// <summary>Publishes <paramref name="messages"/> and runs <paramref name="alsoInUnit"/> in the same unit of work (the outbox's acknowledgement).</summary>
+    internal Task<int> PublishAsync(IReadOnlyList<OutgoingMessage> messages, Action<WriteScope> alsoInUnit, CancellationToken cancellationToken)
     {
-        if (messages.Count == 0) return Task.FromResult(0);
+        var wire = new BrokerMessage[messages.Count];
+        for (var i = 0; i < wire.Length; i++) wire[i] = BrokerMessage.From(messages[i]);
+        return SendAsync(wire, alsoInUnit, cancellationToken);
+    }
+
+    private Task<int> SendAsync(IReadOnlyList<BrokerMessage> messages, Action<WriteScope>? alsoInUnit, CancellationToken cancellationToken)
+    {
+        if (messages.Count == 0 && alsoInUnit is null) return Task.FromResult(0);
         // Resolve and serialize before entering the single writer, which must only do SQL.
         var prepared = new PreparedSend[messages.Count];
         for (var i = 0; i < prepared.Length; i++)
@@ -83,7 +95,12 @@ public sealed class EmbeddedBroker : IMessagePublisher, IMessageReceiver
             prepared[i] = new PreparedSend(m, targets, window, JsonSerializer.Serialize(m.Properties), ToArray(m.Body));
         }
         var spans = BrokerTracing.StartSends(messages);
-        var write = Database.WriteAsync(scope => Insert(scope, prepared), cancellationToken);
+        var write = Database.WriteAsync(scope =>
+        {
+            var accepted = Insert(scope, prepared);
+            alsoInUnit?.Invoke(scope);
+            return accepted;
+        }, cancellationToken);
         return spans is null ? write : BrokerTracing.EndSendsAsync(write, spans);
     }
 
@@ -165,18 +182,10 @@ public sealed class EmbeddedBroker : IMessagePublisher, IMessageReceiver
         var duplicating = Faults.DuplicateDeliveries.IsOpen;
         var lost = await Database.WriteAsync(scope =>
         {
-            var now = Now();
-            using var delete = scope.Command("DELETE FROM broker_messages WHERE seq = $s AND lock_token = $t AND locked_until > $now");
-            var s = delete.Parameters.Add("$s", SqliteType.Integer);
-            var t = delete.Parameters.Add("$t", SqliteType.Text);
-            delete.Parameters.AddWithValue("$now", now);
             EmbeddedSettlement? firstLost = null;
             foreach (var settlement in settlements)
             {
-                if (duplicating && Redeliver(scope, settlement, now)) continue;
-                s.Value = settlement.Sequence;
-                t.Value = settlement.LockToken;
-                if (delete.ExecuteNonQuery() == 0) firstLost ??= settlement;
+                if (!Complete(scope, settlement, duplicating)) firstLost ??= settlement;
             }
             return firstLost;
         }, cancellationToken).ConfigureAwait(false);
@@ -186,15 +195,23 @@ public sealed class EmbeddedBroker : IMessagePublisher, IMessageReceiver
     internal Task CompleteOneAsync(EmbeddedSettlement settlement, CancellationToken cancellationToken)
     {
         var duplicating = Faults.DuplicateDeliveries.IsOpen;
-        return Database.WriteAsync(scope =>
-        {
-            if (duplicating && Redeliver(scope, settlement, Now())) return true;
-            using var delete = scope.Command("DELETE FROM broker_messages WHERE seq = $s AND lock_token = $t AND locked_until > $now");
-            delete.Parameters.AddWithValue("$s", settlement.Sequence);
-            delete.Parameters.AddWithValue("$t", settlement.LockToken);
-            delete.Parameters.AddWithValue("$now", Now());
-            return delete.ExecuteNonQuery() == 1 ? true : throw new MessageLockLostException(settlement.Entity, settlement.MessageId);
-        }, cancellationToken);
+        return Database.WriteAsync(scope => Complete(scope, settlement, duplicating)
+            ? true
+            : throw new MessageLockLostException(settlement.Entity, settlement.MessageId), cancellationToken);
+    }
+
+    /// <summary>
+    /// Completes one message inside a unit already open on the writer (a settlement's own, or the unit that commits the
+    /// handler's batch: see <see cref="Store.EmbeddedDocumentStore.CommitAndCompleteAsync"/>). False when the lock was lost.
+    /// <paramref name="duplicating"/> is the duplicate-deliveries fault, read before the unit was queued.
+    /// </summary>
+    internal bool Complete(WriteScope scope, EmbeddedSettlement settlement, bool duplicating)
+    {
+        var now = Now();
+        if (duplicating && Redeliver(scope, settlement, now)) return true;
+        return scope.Prepared("DELETE FROM broker_messages WHERE seq = $s AND lock_token = $t AND locked_until > $now")
+            .With("$s", settlement.Sequence).With("$t", settlement.LockToken).With("$now", now)
+            .ExecuteNonQuery() == 1;
     }
 
     /// <summary>
@@ -279,14 +296,9 @@ public sealed class EmbeddedBroker : IMessagePublisher, IMessageReceiver
     /// <summary>Puts a message straight onto a queue or subscription (dead-letter resubmission: one subscription, not the whole topic).</summary>
     internal void Enqueue(WriteScope scope, string entity, string messageId, byte[] body, string propertiesJson, long now)
     {
-        using var insert = InsertCommand(scope);
-        insert.Parameters["$e"].Value = entity;
-        insert.Parameters["$id"].Value = messageId;
-        insert.Parameters["$body"].Value = body;
-        insert.Parameters["$props"].Value = propertiesJson;
-        insert.Parameters["$now"].Value = now;
-        insert.Parameters["$visible"].Value = now;
-        insert.ExecuteNonQuery();
+        scope.Prepared(InsertSql).With("$e", entity).With("$id", messageId).With("$body", body).With("$props", propertiesJson)
+            .With("$now", now).With("$visible", now)
+            .ExecuteNonQuery();
         scope.OnCommitted(() => Pulse(entity));
     }
 
@@ -301,37 +313,28 @@ public sealed class EmbeddedBroker : IMessagePublisher, IMessageReceiver
     {
         var now = Now();
         SweepExpiredDuplicates(scope, now);
-        using var remember = scope.Command("""
+        var remember = scope.Prepared("""
             INSERT INTO broker_duplicates(entity, message_id, expires_at) VALUES ($d, $id, $expires)
             ON CONFLICT(entity, message_id) DO UPDATE SET expires_at = excluded.expires_at WHERE broker_duplicates.expires_at <= $now
             """);
-        var rd = remember.Parameters.Add("$d", SqliteType.Text);
-        var rid = remember.Parameters.Add("$id", SqliteType.Text);
-        var rexp = remember.Parameters.Add("$expires", SqliteType.Integer);
-        remember.Parameters.AddWithValue("$now", now);
-        using var insert = InsertCommand(scope);
+        var insert = scope.Prepared(InsertSql);
         var woken = new HashSet<string>(StringComparer.Ordinal);
         var accepted = 0;
         foreach (var p in messages)
         {
             if (p.DuplicateWindow > TimeSpan.Zero)
             {
-                rd.Value = p.Message.Destination;
-                rid.Value = p.Message.MessageId;
-                rexp.Value = now + p.DuplicateWindow.Ticks;
+                remember.With("$d", p.Message.Destination).With("$id", p.Message.MessageId)
+                    .With("$expires", now + p.DuplicateWindow.Ticks).With("$now", now);
                 if (remember.ExecuteNonQuery() == 0) continue; // seen within the window: drop, as Service Bus does
             }
             accepted++;
             var visible = p.Message.ScheduledFor is { } at ? Math.Max(now, at.UtcTicks) : now;
             foreach (var target in p.Targets)
             {
-                insert.Parameters["$e"].Value = target;
-                insert.Parameters["$id"].Value = p.Message.MessageId;
-                insert.Parameters["$body"].Value = p.Body;
-                insert.Parameters["$props"].Value = p.PropertiesJson;
-                insert.Parameters["$now"].Value = now;
-                insert.Parameters["$visible"].Value = visible;
-                insert.ExecuteNonQuery();
+                insert.With("$e", target).With("$id", p.Message.MessageId).With("$body", p.Body).With("$props", p.PropertiesJson)
+                    .With("$now", now).With("$visible", visible)
+                    .ExecuteNonQuery();
                 woken.Add(target);
             }
         }
@@ -339,20 +342,10 @@ public sealed class EmbeddedBroker : IMessagePublisher, IMessageReceiver
         return accepted;
     }
 
-    private static SqliteCommand InsertCommand(WriteScope scope)
-    {
-        var insert = scope.Command("""
-            INSERT INTO broker_messages(entity, message_id, body, properties, enqueued_at, visible_at)
-            VALUES ($e, $id, $body, $props, $now, $visible)
-            """);
-        insert.Parameters.Add("$e", SqliteType.Text);
-        insert.Parameters.Add("$id", SqliteType.Text);
-        insert.Parameters.Add("$body", SqliteType.Blob);
-        insert.Parameters.Add("$props", SqliteType.Text);
-        insert.Parameters.Add("$now", SqliteType.Integer);
-        insert.Parameters.Add("$visible", SqliteType.Integer);
-        return insert;
-    }
+    private const string InsertSql = """
+        INSERT INTO broker_messages(entity, message_id, body, properties, enqueued_at, visible_at)
+        VALUES ($e, $id, $body, $props, $now, $visible)
+        """;
 
     // Runs on the writer only, so the field needs no synchronisation.
     private void SweepExpiredDuplicates(WriteScope scope, long now)
@@ -370,26 +363,20 @@ public sealed class EmbeddedBroker : IMessagePublisher, IMessageReceiver
         var lockedUntil = now + settings.LockDuration.Ticks;
         var token = Guid.NewGuid().ToString("N");
         var locked = new List<Row>(Math.Min(maxMessages, 256));
-        using var select = scope.Command("""
+        var select = scope.Prepared("""
             SELECT seq, message_id, body, properties, enqueued_at, delivery_count, lock_token, locked_until
             FROM broker_messages WHERE entity = $e AND visible_at <= $now ORDER BY seq LIMIT $n
-            """);
-        select.Parameters.AddWithValue("$e", entity);
-        select.Parameters.AddWithValue("$now", now);
-        var limit = select.Parameters.Add("$n", SqliteType.Integer);
-        using var update = scope.Command("""
+            """).With("$e", entity).With("$now", now);
+        var update = scope.Prepared("""
             UPDATE broker_messages SET delivery_count = delivery_count + 1, lock_token = $t, locked_until = $until, visible_at = $until,
                 first_failed_at = COALESCE(first_failed_at, CASE WHEN lock_token IS NOT NULL THEN locked_until END)
             WHERE seq = $s
-            """);
-        update.Parameters.AddWithValue("$t", token);
-        update.Parameters.AddWithValue("$until", lockedUntil);
-        var seqParameter = update.Parameters.Add("$s", SqliteType.Integer);
+            """).With("$t", token).With("$until", lockedUntil);
 
         while (locked.Count < maxMessages)
         {
             var wanted = maxMessages - locked.Count;
-            limit.Value = wanted;
+            select.With("$n", wanted);
             var rows = new List<Row>(Math.Min(wanted, 256));
             using (var reader = select.ExecuteReader())
             {
@@ -410,8 +397,7 @@ public sealed class EmbeddedBroker : IMessagePublisher, IMessageReceiver
                     deadLettered = true;
                     continue;
                 }
-                seqParameter.Value = row.Sequence;
-                update.ExecuteNonQuery();
+                update.With("$s", row.Sequence).ExecuteNonQuery();
                 locked.Add(row);
             }
             // Only a dead-lettered row can leave room for more in this round.

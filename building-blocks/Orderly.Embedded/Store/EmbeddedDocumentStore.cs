@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Orderly.Embedded.Broker;
+using Orderly.Messaging;
 using Orderly.Outbox;
 using Orderly.Storage;
 
@@ -13,7 +15,7 @@ namespace Orderly.Embedded.Store;
 /// port), the change feed (the outbox feed reads the table instead), consistency levels (every read sees the last commit),
 /// the 2 MB batch limit, or TTL deletion timing (expired documents vanish from reads at once and are purged later).
 /// </summary>
-public sealed class EmbeddedDocumentStore : IDocumentStore
+public sealed class EmbeddedDocumentStore : IDocumentStore, ICompletingStore
 {
     /// <summary>Cosmos DB's limit on the operations of one transactional batch, enforced here too so a handler that works embedded works in Azure.</summary>
     public const int MaxWritesPerBatch = 100;
@@ -75,6 +77,24 @@ public sealed class EmbeddedDocumentStore : IDocumentStore
     {
         ArgumentNullException.ThrowIfNull(batch);
         if (batch.IsEmpty) return new BatchResult([]);
+        return (await CommitAsync(batch, completing: null, cancellationToken).ConfigureAwait(false)).Batch;
+    }
+
+    /// <inheritdoc />
+    public bool CanComplete(IMessageSettlement settlement) =>
+        settlement is EmbeddedSettlement own && ReferenceEquals(own.Broker.Database, _database);
+
+    /// <inheritdoc />
+    public Task<CompletedCommit> CommitAndCompleteAsync(WriteBatch batch, IMessageSettlement settlement, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (!CanComplete(settlement))
+            throw new ArgumentException("The message was not received from a broker on this store's database.", nameof(settlement));
+        return CommitAsync(batch, (EmbeddedSettlement)settlement, cancellationToken);
+    }
+
+    private async Task<CompletedCommit> CommitAsync(WriteBatch batch, EmbeddedSettlement? completing, CancellationToken cancellationToken)
+    {
         if (batch.Writes.Count > MaxWritesPerBatch)
             throw new InvalidOperationException($"A batch holds at most {MaxWritesPerBatch} writes (Cosmos DB's transactional batch limit); this one has {batch.Writes.Count}.");
         await _ready.ConfigureAwait(false);
@@ -90,12 +110,14 @@ public sealed class EmbeddedDocumentStore : IDocumentStore
         }
         var now = Now();
         var purge = TakePurgeTurn(now);
+        var duplicating = completing?.Broker.Faults.DuplicateDeliveries.IsOpen ?? false;
 
         return await _database.WriteAsync(scope =>
         {
-            var result = Apply(scope, batch, bodies, now, purge);
+            var result = batch.IsEmpty ? new BatchResult([]) : Apply(scope, batch, bodies, now, purge);
             if (hasOutbox) scope.OnCommitted(_outboxCommitted.Notify);
-            return result;
+            var lockLost = completing is not null && !completing.Broker.Complete(scope, completing, duplicating);
+            return new CompletedCommit(result, lockLost ? new MessageLockLostException(completing!.Entity, completing.MessageId) : null);
         }, cancellationToken).ConfigureAwait(false);
     }
 

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Orderly.Embedded.Broker;
+using Orderly.Messaging;
 using Orderly.Outbox;
 using Orderly.Storage;
 
@@ -8,7 +10,7 @@ namespace Orderly.Embedded.Store;
 /// The unpublished outbox records of one container, read straight from the document table in commit order
 /// (the embedded stand-in for the Cosmos DB change feed). Acknowledging deletes them; until then they survive restarts.
 /// </summary>
-public sealed class EmbeddedOutboxFeed : IOutboxFeed
+public sealed class EmbeddedOutboxFeed : IOutboxFeed, IPublishingFeed
 {
     private readonly SqliteDatabase _database;
     private readonly string _container;
@@ -59,16 +61,35 @@ public sealed class EmbeddedOutboxFeed : IOutboxFeed
         await _ready.ConfigureAwait(false);
         await _database.WriteAsync(scope =>
         {
-            var sql = DocumentStatements.For(scope.Connection);
-            foreach (var r in published)
-            {
-                // seq in the key: only the record that was read is removed, never a later document with the same id.
-                sql.Get(DocumentStatements.DeleteOutbox, scope.Transaction)
-                    .With("$container", _container).With("$pk", r.PartitionKey).With("$id", r.DocumentId).With("$seq", r.Sequence)
-                    .ExecuteNonQuery();
-            }
+            Delete(scope, published);
             return published.Count;
         }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public bool CanPublishTo(IMessagePublisher publisher) => publisher is EmbeddedBroker broker && ReferenceEquals(broker.Database, _database);
+
+    /// <inheritdoc />
+    public async Task PublishAndAcknowledgeAsync(IMessagePublisher publisher, IReadOnlyList<OutgoingMessage> messages,
+        IReadOnlyList<PendingOutboxRecord> records, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        if (!CanPublishTo(publisher))
+            throw new ArgumentException("The publisher is not a broker on this feed's database.", nameof(publisher));
+        await _ready.ConfigureAwait(false);
+        await ((EmbeddedBroker)publisher).PublishAsync(messages, scope => Delete(scope, records), cancellationToken).ConfigureAwait(false);
+    }
+
+    private void Delete(WriteScope scope, IReadOnlyList<PendingOutboxRecord> records)
+    {
+        var sql = DocumentStatements.For(scope.Connection);
+        foreach (var r in records)
+        {
+            // seq in the key: only the record that was read is removed, never a later document with the same id.
+            sql.Get(DocumentStatements.DeleteOutbox, scope.Transaction)
+                .With("$container", _container).With("$pk", r.PartitionKey).With("$id", r.DocumentId).With("$seq", r.Sequence)
+                .ExecuteNonQuery();
+        }
     }
 
     public async Task<IReadOnlyList<StoredDocument>> ReadParkedAsync(int max, CancellationToken cancellationToken = default)

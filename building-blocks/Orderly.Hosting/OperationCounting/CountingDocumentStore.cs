@@ -1,5 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using Orderly.Messaging;
+using Orderly.Outbox;
 using Orderly.Storage;
 
 namespace Orderly.Hosting.OperationCounting;
@@ -9,7 +11,7 @@ namespace Orderly.Hosting.OperationCounting;
 /// delete, transactional batch), with the item sizes and the published request units (<see cref="CosmosCharges"/>), then
 /// passes it on unchanged. A call that fails is counted too: Cosmos DB charges for a rejected write.
 /// </summary>
-public sealed class CountingDocumentStore(IDocumentStore inner, OperationCounts counts) : IDocumentStore
+public sealed class CountingDocumentStore(IDocumentStore inner, OperationCounts counts) : IDocumentStore, ICompletingStore
 {
     public string Container => inner.Container;
 
@@ -49,13 +51,39 @@ public sealed class CountingDocumentStore(IDocumentStore inner, OperationCounts 
         }
         finally
         {
-            if (batch.Writes.Count > 1) counts.Add(Operations.CosmosBatch);
-            foreach (var write in batch.Writes)
-            {
-                var bytes = write.Body is { } body ? CosmosCharges.ItemBytes(write.Id, batch.PartitionKey, write.DocumentKind ?? "", BodyBytes(body)) : 0;
-                // A delete sends no body: charged as a 1 KB write (the published table has no delete row).
-                counts.Add(NameOf(write.Kind), bytes, CosmosCharges.Write(Math.Max(bytes, 1)));
-            }
+            Count(batch);
+        }
+    }
+
+    // Embedded mode commits a handler's batch and completes its message in one unit of work: passed through (with the message's
+    // own settlement), counted as the two operations they are in Azure.
+    public bool CanComplete(IMessageSettlement settlement) =>
+        inner is ICompletingStore completing && completing.CanComplete(CountingSettlement.Unwrap(settlement));
+
+    public async Task<CompletedCommit> CommitAndCompleteAsync(WriteBatch batch, IMessageSettlement settlement, CancellationToken cancellationToken = default)
+    {
+        CompletedCommit committed;
+        try
+        {
+            committed = await ((ICompletingStore)inner).CommitAndCompleteAsync(batch, CountingSettlement.Unwrap(settlement), cancellationToken)
+                .ConfigureAwait(false);
+        }
+        finally
+        {
+            Count(batch);
+        }
+        if (committed.CompletionFailure is null && settlement is CountingSettlement counting) counting.Completed();
+        return committed;
+    }
+
+    private void Count(WriteBatch batch)
+    {
+        if (batch.Writes.Count > 1) counts.Add(Operations.CosmosBatch);
+        foreach (var write in batch.Writes)
+        {
+            var bytes = write.Body is { } body ? CosmosCharges.ItemBytes(write.Id, batch.PartitionKey, write.DocumentKind ?? "", BodyBytes(body)) : 0;
+            // A delete sends no body: charged as a 1 KB write (the published table has no delete row).
+            counts.Add(NameOf(write.Kind), bytes, CosmosCharges.Write(Math.Max(bytes, 1)));
         }
     }
 

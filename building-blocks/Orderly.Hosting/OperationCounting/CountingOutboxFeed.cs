@@ -1,3 +1,4 @@
+using Orderly.Messaging;
 using Orderly.Outbox;
 using Orderly.Storage;
 
@@ -8,7 +9,7 @@ namespace Orderly.Hosting.OperationCounting;
 /// records is one change-feed read, one Function execution and one lease checkpoint (a write to the lease container), and
 /// each published record is deleted (<c>CosmosOutboxFeed.AcknowledgeAsync</c>: one point delete per record).
 /// </summary>
-public sealed class CountingOutboxFeed(IOutboxFeed inner, OperationCounts counts) : IOutboxFeed
+public sealed class CountingOutboxFeed(IOutboxFeed inner, OperationCounts counts) : IOutboxFeed, IPublishingFeed
 {
     // A lease document of the change-feed processor: about half a kilobyte (assumption).
     private const int LeaseBytes = 512;
@@ -33,6 +34,25 @@ public sealed class CountingOutboxFeed(IOutboxFeed inner, OperationCounts counts
     public async Task AcknowledgeAsync(IReadOnlyList<PendingOutboxRecord> published, CancellationToken cancellationToken = default)
     {
         await inner.AcknowledgeAsync(published, cancellationToken).ConfigureAwait(false);
+        Acknowledged(published);
+    }
+
+    // Embedded mode publishes and acknowledges in one unit of work: passed through (with the broker itself), counted as the
+    // sends and deletes they are in Azure.
+    public bool CanPublishTo(IMessagePublisher publisher) =>
+        inner is IPublishingFeed publishing && publishing.CanPublishTo(CountingPublisher.Unwrap(publisher));
+
+    public async Task PublishAndAcknowledgeAsync(IMessagePublisher publisher, IReadOnlyList<OutgoingMessage> messages,
+        IReadOnlyList<PendingOutboxRecord> records, CancellationToken cancellationToken = default)
+    {
+        await ((IPublishingFeed)inner).PublishAndAcknowledgeAsync(CountingPublisher.Unwrap(publisher), messages, records, cancellationToken)
+            .ConfigureAwait(false);
+        (publisher as CountingPublisher)?.Sent(messages);
+        Acknowledged(records);
+    }
+
+    private void Acknowledged(IReadOnlyList<PendingOutboxRecord> published)
+    {
         foreach (var _ in published) counts.Add(Operations.CosmosDelete, requestUnits: CosmosCharges.Write(1));
         if (published.Count > 0) counts.Add(Operations.FunctionChangeFeedTrigger, elapsed: OperationCounts.Since(Volatile.Read(ref _batchReadAt)));
     }

@@ -13,6 +13,17 @@ public sealed class CountingPublisher(IMessagePublisher inner, OperationCounts c
     public async Task PublishAsync(IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken = default)
     {
         await inner.PublishAsync(messages, cancellationToken).ConfigureAwait(false);
+        Sent(messages);
+    }
+
+    /// <summary>The publisher under the counting one (a feed publishing in its own commit needs the broker).</summary>
+    public static IMessagePublisher Unwrap(IMessagePublisher publisher) => publisher is CountingPublisher counting ? counting.Inner : publisher;
+
+    private IMessagePublisher Inner => inner;
+
+    /// <summary>Counts messages sent on this publisher's behalf (by an outbox feed, in the unit of work that acknowledges them).</summary>
+    public void Sent(IReadOnlyList<OutgoingMessage> messages)
+    {
         foreach (var message in messages)
             counts.Add(Operations.ServiceBusSend, BytesOf(message.Envelope));
     }

@@ -25,8 +25,14 @@ public sealed class CountingSettlement : IMessageSettlement
     public async Task CompleteAsync(CancellationToken cancellationToken = default)
     {
         await _inner.CompleteAsync(cancellationToken).ConfigureAwait(false);
-        Settled(Operations.ServiceBusComplete);
+        Completed();
     }
+
+    /// <summary>The settlement under the counting one (a store completing the message in its own commit needs the broker's).</summary>
+    public static IMessageSettlement Unwrap(IMessageSettlement settlement) => settlement is CountingSettlement counting ? counting._inner : settlement;
+
+    /// <summary>Counts a complete made on the message's behalf (in the same unit of work as the handler's batch).</summary>
+    public void Completed() => Settled(Operations.ServiceBusComplete);
 
     public async Task RetryLaterAsync(TimeSpan delay, bool spendsAttempt, CancellationToken cancellationToken = default)
     {
