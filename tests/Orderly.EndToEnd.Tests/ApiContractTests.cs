@@ -95,9 +95,13 @@ public sealed class ApiContractTests : ShopTest
         using var handler = new HttpClientHandler { AllowAutoRedirect = false };
         using var client = new HttpClient(handler) { BaseAddress = Shop.Host.BaseUrl };
 
+        // GET / is the operations console, whose header links the reference.
         using var root = await client.GetAsync("");
-        Assert.Equal(HttpStatusCode.Redirect, root.StatusCode);
-        Assert.Equal("/reference", root.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, root.StatusCode);
+        Assert.Equal("text/html", root.Content.Headers.ContentType?.MediaType);
+        var console = await root.Content.ReadAsStringAsync();
+        Assert.Contains("href=\"reference\"", console, StringComparison.Ordinal);
+        Assert.DoesNotContain("https://", console, StringComparison.Ordinal);
         var page = await client.GetStringAsync("reference/");
         Assert.Contains("<script src=\"scalar.js\"></script>", page, StringComparison.Ordinal);
         Assert.DoesNotContain("https://", page, StringComparison.Ordinal); // no CDN: every asset comes from this host
