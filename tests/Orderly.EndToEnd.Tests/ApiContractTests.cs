@@ -83,6 +83,8 @@ public sealed class ApiContractTests : ShopTest
         Assert.Equal(["Idempotency-Key", "X-Correlation-Id"], headers);
         Assert.Equal("#/components/schemas/HttpValidationProblemDetails",
             placeOrder["responses"]!["422"]!["content"]!["application/problem+json"]!["schema"]!["$ref"]!.GetValue<string>());
+        var pageSize = documents["orders"]["paths"]!["/api/orders"]!["get"]!["parameters"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == "pageSize")!;
+        Assert.Equal(("integer", 200), (pageSize["schema"]!["type"]!.GetValue<string>(), pageSize["schema"]!["maximum"]!.GetValue<int>()));
         var ignore = documents["admin"]["paths"]!["/api/admin/dead-letters/{id}/ignore"]!["post"]!["requestBody"]!;
         Assert.True(ignore["required"]!.GetValue<bool>());
         var resubmit = documents["admin"]["paths"]!["/api/admin/dead-letters/{id}/resubmit"]!["post"]!["requestBody"]!;
