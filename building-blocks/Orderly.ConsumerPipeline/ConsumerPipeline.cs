@@ -146,6 +146,7 @@ public sealed class ConsumerPipeline
     private async Task<Outcome> HandleOnceAsync(string entity, Envelope envelope, object data, Handler handler, CancellationToken ct)
     {
         var binding = handler.Binding;
+        using var handling = OrderlyTelemetry.StartHandler(binding.ContextName, envelope.Type, binding.HandlerType.Name);
         await using var scope = _services.CreateAsyncScope();
         var services = scope.ServiceProvider;
         var store = services.GetRequiredKeyedService<IDocumentStore>(binding.ContextName);

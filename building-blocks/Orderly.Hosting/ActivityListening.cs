@@ -13,7 +13,8 @@ internal static class ActivityListening
         var listener = new ActivityListener
         {
             ShouldListenTo = source => source.Name.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal)
-                                       || source.Name.StartsWith(OrderlyDefaults.ActivitySourceName, StringComparison.Ordinal),
+                                       // Exactly this one: the finer Orderly sources (broker, handlers, sagas) are an exporter's to ask for.
+                                       || source.Name == OrderlyDefaults.ActivitySourceName,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
         };
         ActivitySource.AddActivityListener(listener);

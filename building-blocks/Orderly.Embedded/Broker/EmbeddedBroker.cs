@@ -82,7 +82,9 @@ public sealed class EmbeddedBroker : IMessagePublisher, IMessageReceiver
             var (targets, window) = Topology.SendTargets(m.Destination);
             prepared[i] = new PreparedSend(m, targets, window, JsonSerializer.Serialize(m.Properties), ToArray(m.Body));
         }
-        return Database.WriteAsync(scope => Insert(scope, prepared), cancellationToken);
+        var spans = BrokerTracing.StartSends(messages);
+        var write = Database.WriteAsync(scope => Insert(scope, prepared), cancellationToken);
+        return spans is null ? write : BrokerTracing.EndSendsAsync(write, spans);
     }
 
     /// <summary>
@@ -94,6 +96,7 @@ public sealed class EmbeddedBroker : IMessagePublisher, IMessageReceiver
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
         var settings = Topology.ReceiveSettings(entity);
         if (Faults.Pause.IsOpen) return [];
+        var startedAt = Time.GetUtcNow();
         var (rows, token, lockedUntil) = await Database.WriteAsync(scope => Lock(scope, entity, settings, maxMessages), cancellationToken)
             .ConfigureAwait(false);
         // Built here, not in the single writer: parsing properties is per-message work the writer should not wait for.
@@ -105,6 +108,7 @@ public sealed class EmbeddedBroker : IMessagePublisher, IMessageReceiver
                 ReadProperties(row.PropertiesJson));
             locked[i] = new LockedMessage(received, new EmbeddedSettlement(this, entity, row.Sequence, row.MessageId, token), FromTicks(lockedUntil));
         }
+        if (locked.Length > 0) BrokerTracing.Received(entity, locked, startedAt);
         return locked;
     }
 

@@ -14,6 +14,49 @@ public static class OrderlyTelemetry
     /// <summary>The activity source of message consumption and publication.</summary>
     public static readonly ActivitySource ActivitySource = new(SourceName);
 
+    /// <summary>The source of the embedded broker's send and receive spans.</summary>
+    public static readonly ActivitySource BrokerSource = new(SourceName + ".Broker");
+
+    /// <summary>The source of handler spans (one per message handled, tagged with its context).</summary>
+    public static readonly ActivitySource HandlerSource = new(SourceName + ".Handlers");
+
+    /// <summary>The source of saga step spans.</summary>
+    public static readonly ActivitySource SagaSource = new(SourceName + ".Sagas");
+
+    /// <summary>
+    /// Every source an exporter adds. Only <see cref="SourceName"/> is always listened to (the trace must reach envelopes and
+    /// log lines); the finer ones are listened to only by an exporter, so without one they cost a check.
+    /// </summary>
+    public static IReadOnlyList<string> SourceNames { get; } =
+        [SourceName, BrokerSource.Name, HandlerSource.Name, SagaSource.Name];
+
+    /// <summary>The span tag naming the bounded context that did the work.</summary>
+    public const string ContextTag = "orderly.context";
+
+    /// <summary>
+    /// Starts a span of <paramref name="source"/> as a child of <paramref name="traceParent"/> (of the current activity when
+    /// null), leaving <see cref="Activity.Current"/> as it was; null when nobody listens.
+    /// </summary>
+    public static Activity? StartDetached(ActivitySource source, string name, ActivityKind kind, string? traceParent, DateTimeOffset startTime = default)
+    {
+        if (!source.HasListeners()) return null;
+        var parent = traceParent is not null && ActivityContext.TryParse(traceParent, null, out var p) ? p : default;
+        var previous = Activity.Current;
+        var activity = source.StartActivity(name, kind, parent, startTime: startTime);
+        Activity.Current = previous;
+        return activity;
+    }
+
+    /// <summary>Starts the span of a handler at work for <paramref name="context"/> (under the current consume activity); null when nobody listens.</summary>
+    public static Activity? StartHandler(string context, string messageType, string handler)
+    {
+        if (!HandlerSource.HasListeners()) return null;
+        var activity = HandlerSource.StartActivity("handle " + messageType);
+        activity?.SetTag(ContextTag, context);
+        activity?.SetTag("orderly.handler", handler);
+        return activity;
+    }
+
     /// <summary>Starts the activity of handling a message, as a child of the envelope's <paramref name="traceParent"/> (a new trace when null).</summary>
     public static Activity StartConsume(string entity, string messageType, string? traceParent) =>
         Start("consume " + entity, ActivityKind.Consumer, traceParent, entity, messageType);

@@ -1,6 +1,7 @@
 using Orderly.ConsumerPipeline;
 using Pipeline = Orderly.ConsumerPipeline.ConsumerPipeline;
 using Orderly.Embedded.Broker;
+using Orderly.Messaging.Tracing;
 using Orderly.Resilience;
 using Orderly.Settings;
 
@@ -13,7 +14,6 @@ namespace Orderly.LocalHost;
 public sealed class MessageConsumers(
     EmbeddedBroker broker,
     Pipeline pipeline,
-    ShopCounters counters,
     IConfiguration configuration,
     BackgroundLoops loops,
     ILoggerFactory loggers) : BackgroundService
@@ -37,7 +37,7 @@ public sealed class MessageConsumers(
         var consumers = pipeline.Entities.Select(entity => new EmbeddedConsumer(broker, entity, async (locked, ct) =>
         {
             await pipeline.ProcessAsync(entity, locked.Message, locked.Settlement, ct).ConfigureAwait(false);
-            counters.MessageHandled();
+            OrderlyMetrics.MessageHandled(entity);
         }, options, loggers.CreateLogger<EmbeddedConsumer>(), loops.For("consumer " + entity))).ToList();
         Running = true;
         try

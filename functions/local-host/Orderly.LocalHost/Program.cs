@@ -13,6 +13,7 @@ using Orderly.LocalHost;
 using Orderly.LocalHost.ApiDocuments;
 using Orderly.LocalHost.DevTokens;
 using Orderly.LocalHost.Faults;
+using Orderly.LocalHost.Metrics;
 using Orderly.Messaging;
 using Orderly.Notifications;
 using Orderly.Orchestrations.Embedded;
@@ -32,6 +33,7 @@ try
     var reset = args.Contains(LocalHostSettings.ResetArgument);
     var builder = WebApplication.CreateBuilder(args.Where(a => a != LocalHostSettings.ResetArgument).ToArray());
     builder.AddOrderlyDefaults();
+    var otlpEndpoint = builder.AddOtlpExport();
     var dataPath = LocalHostSettings.Apply(builder);
     var configuration = builder.Configuration;
     // The broker's own settings, as Service Bus has them per entity (before the data folder is held: a bad one stops nothing half-open).
@@ -75,7 +77,9 @@ try
     // Triage sees the broker's dead letters and every context's parked outbox records as one list.
     services.AddSingleton<IDeadLetterQueue>(sp => new DeadLetterQueues(
         [new EmbeddedDeadLetterQueue(broker), .. ShopContexts.Containers.Select(c => sp.GetRequiredKeyedService<ParkedOutbox>(c))]));
-    services.AddSingleton<ShopCounters>();
+    // The Orderly meter, read in process (the console's plots, stats) whether or not an exporter is configured.
+    services.AddSingleton(sp => new MetricsWindow(sp.GetRequiredService<TimeProvider>()));
+    services.AddSingleton<BrokerGauges>();
     services.AddSingleton(TimeProvider.System);
     var loops = new BackgroundLoops(TimeProvider.System); // every loop below reports here; health reads it
     services.AddSingleton(loops);
@@ -123,6 +127,9 @@ try
     // The settings read when a service is first resolved are read now, before the host starts, so a bad one stops the start.
     _ = app.Services.GetRequiredService<MessageConsumers>();
     _ = app.Services.GetRequiredService<SubjectRateLimits>();
+    // Listening before any order can be placed; the gauges exist before anyone collects.
+    _ = app.Services.GetRequiredService<MetricsWindow>();
+    _ = app.Services.GetRequiredService<BrokerGauges>();
     app.UseOrderlyDefaults();
     app.UseAccessGate();
     app.MapOrderlyHealth();
@@ -137,6 +144,7 @@ try
     app.MapCheckoutApi();
     app.MapDeadLetterTriage();
     app.MapStats();
+    app.MapMetrics();
     app.MapFaultInjection(faultInjection);
     app.RequireRoutePolicies();
 
@@ -173,6 +181,7 @@ try
               health:        {url}/api/health
               reference:     {url}{ApiDocumentSet.ReferencePath} (interactive; documents at {url}/openapi/<context>.json and admin.json)
               dead letters:  {url}/api/admin/dead-letters (operator)
+              telemetry:     {(otlpEndpoint is null ? $"metrics at {url}/api/admin/metrics (operator); OTLP export off (set {OtlpExport.EndpointVariable})" : $"OTLP export to {otlpEndpoint}")}
               faults:        {(faultInjection ? $"INJECTION ON: POST {url}/api/admin/faults (operator): {string.Join(", ", FaultKinds.All)} (LocalHost__FaultInjection=true)" : "off")}
               tokens:        {(issueDevTokens ? $"POST {url}/api/dev/token {{\"subject\":\"ada\",\"roles\":[\"customer\"]}}" : "dev tokens off (not loopback); set LocalHost__DevTokens=true to force")}
             Press Ctrl+C to stop (in-flight work finishes; anything unfinished resumes on the next start).

@@ -36,7 +36,7 @@ public static class StatsEndpoint
     {
         var services = request.HttpContext.RequestServices;
         var database = services.GetRequiredService<SqliteDatabase>();
-        var counters = services.GetRequiredService<ShopCounters>();
+        var metrics = services.GetRequiredService<Metrics.MetricsWindow>();
         var (commits, units) = database.CommitStats;
         var figures = new StatsView
         {
@@ -44,7 +44,7 @@ public static class StatsEndpoint
             Commits = commits,
             UnitsOfWork = units,
             GroupCommitFactor = commits == 0 ? 0 : Math.Round((double)units / commits, 2),
-            MessagesHandled = counters.MessagesHandled,
+            MessagesHandled = metrics.MessagesHandled, // the orderly.messages.handled counter, as exported
         };
         if (services.GetService<TaskHubSagaWorker>() is { } worker)
         {

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Orderly.Hosting.Access;
 using Orderly.Hosting.Http;
 using Orderly.Messaging;
+using Orderly.Messaging.Tracing;
 using Orderly.Orders.Domain;
 using Orderly.Orders.Persistence;
 using Orderly.Outbox;
@@ -76,6 +77,7 @@ public static class OrdersEndpoints
 
         services.Log.LogInformation("Order {OrderId} placed for customer {CustomerId} with {LineCount} lines",
             orderId, order.CustomerId, order.Items.Count);
+        OrderlyMetrics.OrderPlaced();
         return Accepted(order);
     }
 

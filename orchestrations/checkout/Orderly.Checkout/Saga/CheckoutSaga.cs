@@ -41,6 +41,7 @@ public sealed class CheckoutSaga
     private readonly ILogger _log;
     private readonly CheckoutStatus _status;
     private readonly Stack<PendingCompensation> _compensations = new();
+    private readonly CheckoutMeasurements _measurements;
     private string _lastCause;
     private ReplyCheck _check;
 
@@ -53,6 +54,7 @@ public sealed class CheckoutSaga
         _status = new CheckoutStatus { OrderId = input.OrderId, CustomerId = input.CustomerId };
         _lastCause = input.OrderPlacedMessageId;
         _check = new ReplyCheck(input.OrderId);
+        _measurements = new CheckoutMeasurements(ctx, input.TraceParent);
     }
 
     /// <summary>Runs the checkout of one order to its end and returns its final status.</summary>
@@ -360,7 +362,11 @@ public sealed class CheckoutSaga
 
     private DateTimeOffset Now => new(DateTime.SpecifyKind(_ctx.CurrentUtcDateTime, DateTimeKind.Utc));
 
-    private void Publish() => _ctx.SetCustomStatus(_status);
+    private void Publish()
+    {
+        _ctx.SetCustomStatus(_status);
+        _measurements.Observe(_status);
+    }
 
     private sealed record PendingCompensation(string Name, string ForStep, string Queue, object Command, string? Reference);
 
