@@ -32,7 +32,7 @@ public sealed partial class ConsoleTests(ConsoleBrowser browser)
 
         // Signed in, the same address shows the data; signed out, the sign-in again.
         await tab.SignInAsync();
-        await Expect(tab.Page.GetByRole(AriaRole.Heading, new() { Name = "Dead letters" })).ToBeVisibleAsync();
+        await Expect(tab.Page.GetByRole(AriaRole.Heading, new() { Name = "Dead letters", Exact = true })).ToBeVisibleAsync();
         await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
         await Expect(tab.Page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
         await Expect(tab.Find("#nav")).ToBeHiddenAsync();
@@ -159,11 +159,16 @@ public sealed partial class ConsoleTests(ConsoleBrowser browser)
         var orders = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ =>
             Api.PlaceOrderAsync(ShopApi.Order(ShopApi.NewCustomer(), [(sku, 1)]))));
 
-        // The count of finished checkouts climbs by the orders placed, and the rate plot leaves its zero line.
+        // The count of finished checkouts climbs by the orders placed, and the plots of orders and completed checkouts leave
+        // their zero lines.
         Assert.True(await Eventually.TrueAsync(async () => await FigureAsync(tab, "#sagas-finished") >= before + orders.Length, TimeSpan.FromSeconds(30)),
             $"the page still shows {await FigureAsync(tab, "#sagas-finished")} finished checkouts (from {before}, {orders.Length} placed)");
-        Assert.True(await Eventually.TrueAsync(async () => AboveZero(await tab.Find("path[data-series='messages handled']").GetAttributeAsync("d")), TimeSpan.FromSeconds(10)),
-            "the messages-handled plot never rose above zero");
+        foreach (var series in new[] { "orders placed", "completed" })
+        {
+            Assert.True(await Eventually.TrueAsync(async () => AboveZero(await tab.Find($"path[data-series='{series}']").GetAttributeAsync("d")), TimeSpan.FromSeconds(10)),
+                $"the '{series}' plot never rose above zero");
+        }
+        await Expect(tab.Find("path[data-series='p95']")).ToHaveCountAsync(1);
         await tab.ScreenshotAsync("system");
         Assert.Empty(tab.Errors);
     }

@@ -68,9 +68,9 @@ async function drawList(list, detail, refresh) {
         h("tbody", {}, letters.slice().reverse().map(l => h("tr", {
             class: `clickable${l.id === state.open ? " selected" : ""}`, dataset: { id: l.id },
             onclick: () => { state.open = l.id; refresh(); } },
-          h("td", { class: "mono" }, l.entity),
+          h("td", { class: "mono nowrap" }, l.entity.replace("/subscriptions/", " → ")),
           h("td", {}, (l.type ?? "(unreadable)").replace(/^orderly\./, "")),
-          h("td", {}, h("div", {}, l.reason), h("div", { class: "muted", style: "font-size:12px" }, truncate(l.description, 90))),
+          h("td", {}, h("div", {}, l.reason), h("div", { class: "muted", style: "font-size:12px" }, truncate(l.description, 70))),
           h("td", { class: "num" }, l.deliveryCount),
           h("td", { title: dateTime(l.lastFailureAt) }, ago(l.lastFailureAt, now)),
           h("td", {}, badge(l.status)))))));

@@ -28,10 +28,10 @@ export function show(el, ...children) {
 }
 
 const TONES = {
-  ok: ["Succeeded", "Completed", "Confirmed", "Replied", "Healthy", "Closed", "Resubmitted"],
+  ok: ["Succeeded", "Completed", "Confirmed", "Healthy", "Closed", "Resubmitted"],
   warn: ["Compensated", "Cancelled", "Rejected", "TimedOut", "Degraded", "HalfOpen", "Ignored", "Pending"],
   bad: ["Failed", "Unhealthy", "Open"],
-  run: ["Running"],
+  run: ["Running", "Replied"],
 };
 
 export function toneOf(status) {

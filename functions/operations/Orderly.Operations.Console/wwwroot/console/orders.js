@@ -145,7 +145,7 @@ function timeline(saga, config) {
           r.reference ? h("span", { class: "muted mono" }, r.reference) : null,
           h("span", { class: "muted" }, `${time(r.startedAt)} → ${time(r.finishedAt)} · ${duration(took)} · ${r.attempts} attempt${r.attempts === 1 ? "" : "s"}`)),
         r.detail ? h("p", { class: "tl-detail" }, r.detail) : null,
-        attemptTable(r.attemptLog || [], sagaStart, sagaEnd, config)));
+        attemptTable(r.attemptLog || [], sagaStart, sagaEnd, config, COLORS[tone])));
   };
   const compensating = saga.compensations.length > 0;
   return h("div", {},
@@ -154,9 +154,12 @@ function timeline(saga, config) {
     compensating ? h("ol", { class: "timeline", id: "compensations" }, saga.compensations.map(c => item(c, "compensation"))) : null);
 }
 
-function attemptTable(attempts, sagaStart, sagaEnd, config) {
+function attemptTable(attempts, sagaStart, sagaEnd, config, color) {
   if (attempts.length === 0) return null;
+  // The same column widths in every step's table, so the attempts line up down the timeline.
+  const widths = [36, 104, 104, 76, 96, 150, null, 262, 140];
   return h("div", { class: "attempts" }, h("table", {},
+    h("colgroup", {}, widths.map(w => h("col", w ? { style: `width:${w}px` } : {}))),
     h("thead", {}, h("tr", {}, h("th", {}, "#"), h("th", {}, "Started"), h("th", {}, "Ended"), h("th", { class: "num" }, "Took"),
       h("th", {}, "Outcome"), h("th", {}, "Reply"), h("th", {}, "Reason"), h("th", {}, "Trace id"), h("th", { style: "width:18%" }, "In the saga"))),
     h("tbody", {}, attempts.map(a => {
@@ -170,6 +173,6 @@ function attemptTable(attempts, sagaStart, sagaEnd, config) {
         h("td", {}, a.reply ?? "—"),
         h("td", { class: "muted" }, a.reason ?? ""),
         h("td", {}, traceLink(a.traceId, config)),
-        h("td", {}, spanBar(start, end, sagaStart, sagaEnd, COLORS[toneOf(a.outcome)])));
+        h("td", {}, spanBar(start, end, sagaStart, sagaEnd, a.outcome === "Replied" ? color : COLORS[toneOf(a.outcome)])));
     }))));
 }

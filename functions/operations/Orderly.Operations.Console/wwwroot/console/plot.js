@@ -16,10 +16,11 @@ function label(v) {
 }
 
 /**
- * Lines over time. series: [{ name, color, points: [[epochMs, value], …] }]; the x axis spans windowMs up to now.
+ * Lines over time. series: [{ name, color, points: [[epochMs, value], …] }]; the x axis spans windowMs up to now. The legend
+ * gives each series' latest value, or with total: true its sum over the window (for counts per bucket).
  * Answers the <figure> with the plot, its legend and a title.
  */
-export function linePlot(title, series, { windowMs = 5 * 60000, now = Date.now(), unit = "" } = {}) {
+export function linePlot(title, series, { windowMs = 5 * 60000, now = Date.now(), unit = "", total = false } = {}) {
   const from = now - windowMs;
   const values = series.flatMap(s => s.points.filter(([t]) => t >= from).map(([, v]) => v));
   const max = niceMax(Math.max(0, ...values));
@@ -29,10 +30,10 @@ export function linePlot(title, series, { windowMs = 5 * 60000, now = Date.now()
   const svg = h("svg", { class: "plot", viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": title });
   for (const v of [0, max / 2, max]) {
     svg.append(h("line", { svg: true, class: "axis", x1: LEFT, x2: W - RIGHT, y1: y(v), y2: y(v) }));
-    svg.append(h("text", { svg: true, class: "label", x: LEFT - 6, y: y(v) + 3, "text-anchor": "end" }, label(v) + (v === max ? unit : "")));
+    svg.append(h("text", { svg: true, class: "label", x: LEFT - 6, y: y(v) + 3, "text-anchor": "end" }, label(v)));
   }
-  const minutes = Math.round(windowMs / 60000);
-  svg.append(h("text", { svg: true, class: "label", x: LEFT, y: H - 4 }, `−${minutes} min`));
+  const span = windowMs >= 60000 ? `−${Math.round(windowMs / 60000)} min` : `−${Math.round(windowMs / 1000)} s`;
+  svg.append(h("text", { svg: true, class: "label", x: LEFT, y: H - 4 }, span));
   svg.append(h("text", { svg: true, class: "label", x: W - RIGHT, y: H - 4, "text-anchor": "end" }, "now"));
   for (const s of series) {
     const pts = s.points.filter(([t]) => t >= from);
@@ -42,10 +43,15 @@ export function linePlot(title, series, { windowMs = 5 * 60000, now = Date.now()
     const [lt, lv] = pts[pts.length - 1];
     svg.append(h("circle", { svg: true, cx: x(lt), cy: y(lv), r: 3, fill: s.color }));
   }
+  const shown = s => {
+    const pts = s.points.filter(([t]) => t >= from);
+    if (pts.length === 0) return "—";
+    return label(total ? pts.reduce((a, [, v]) => a + v, 0) : pts[pts.length - 1][1]) + unit;
+  };
   const legend = h("div", { class: "legend" },
-    series.map(s => h("span", {}, h("i", { style: `background:${s.color}` }), s.name, " ",
-      h("strong", {}, s.points.length ? label(s.points[s.points.length - 1][1]) + unit : "—"))));
-  return h("figure", { class: "plot-figure", style: "margin:0" }, h("h3", {}, title), svg, legend);
+    series.map(s => h("span", {}, h("i", { style: `background:${s.color}` }), s.name, " ", h("strong", {}, shown(s)))),
+    total ? h("span", {}, "(totals over the plot)") : null);
+  return h("figure", { class: "plot-figure" }, h("h3", {}, title), svg, legend);
 }
 
 /** Where one attempt sat within its saga's span, as a thin bar (the saga's whole span is the track). */

@@ -17,15 +17,16 @@ export async function systemPage(main) {
       h("p", { class: "muted" }, `Health, depths and throughput, read every ${EVERY_MS / 1000} s; plots cover the last ${WINDOW_MS / 60000} minutes.`))),
     health, h("div", { class: "grid two" }, depths, plots));
   const tick = async () => {
-    const [healthAnswer, stats, letters] = await Promise.all([
-      api("/api/health"), api("/api/admin/stats"), api("/api/admin/dead-letters", { query: { status: "Pending" } })]);
+    const [healthAnswer, stats, letters, metrics] = await Promise.all([
+      api("/api/health"), api("/api/admin/stats"), api("/api/admin/dead-letters", { query: { status: "Pending" } }), api("/api/admin/metrics")]);
     if (!token()) return;
-    const sample = { at: Date.now(), health: healthAnswer.body, stats: stats.ok ? stats.body : null, letters: letters.ok ? letters.body : null };
+    const sample = { at: Date.now(), health: healthAnswer.body, stats: stats.ok ? stats.body : null, letters: letters.ok ? letters.body : null,
+      depths: metrics.ok ? metrics.body.depths : null };
     samples.push(sample);
     while (samples.length && samples[0].at < sample.at - WINDOW_MS) samples.shift();
     drawHealth(health, healthAnswer);
     drawDepths(depths, sample, letters);
-    drawPlots(plots, stats);
+    drawPlots(plots, stats, metrics);
   };
   await tick();
   repeat(EVERY_MS, tick);
@@ -46,22 +47,38 @@ function drawHealth(panel, answer) {
       h("p", { class: "muted", style: "margin:2px 0 0;font-size:11.5px" }, `checked in ${duration(c.durationMs)}`)))));
 }
 
-/** The broker's waiting messages per queue and subscription (from its health data), and pending dead letters per entity. */
+/** A subscription's path (orders-events/subscriptions/checkout) as people say it: orders-events → checkout. */
+function entityName(path) {
+  return path.replace("/subscriptions/", " → ");
+}
+
+/**
+ * Waiting messages per queue and subscription, and dead letters awaiting triage per entity: from the metrics route when the
+ * host has one, else from the broker's health data and the dead-letter list.
+ */
 function drawDepths(panel, sample, letters) {
-  const broker = sample.health?.checks?.broker?.data || {};
-  const queues = Object.entries(broker).filter(([, v]) => typeof v === "number");
-  const dead = {};
-  for (const l of sample.letters || []) dead[l.entity] = (dead[l.entity] || 0) + 1;
+  let queues, dead = {};
+  if (sample.depths) {
+    queues = sample.depths.map(d => [d.entity, d.active]);
+    for (const d of sample.depths) if (d.deadLettered > 0) dead[d.entity] = d.deadLettered;
+  } else {
+    const broker = sample.health?.checks?.broker?.data || {};
+    queues = Object.entries(broker).filter(([, v]) => typeof v === "number");
+  }
+  // Without the metrics route the list is the only count; with it, the list still adds what no broker entity holds
+  // (a context's parked outbox records).
+  const brokerEntities = new Set(queues.map(([q]) => q));
+  for (const l of sample.letters || []) if (!sample.depths || !brokerEntities.has(l.entity)) dead[l.entity] = (dead[l.entity] || 0) + 1;
   const max = Math.max(1, ...queues.map(([, v]) => v), ...Object.values(dead));
   const row = (name, value, tone) => h("div", { class: "bar-row", dataset: { entity: name } },
-    h("span", { class: "mono" }, name), h("div", { class: "track" }, h("div", { class: `fill ${tone}`, style: `width:${(100 * value / max).toFixed(1)}%` })),
+    h("span", { class: "mono", title: name }, entityName(name)), h("div", { class: "track" }, h("div", { class: `fill ${tone}`, style: `width:${(100 * value / max).toFixed(1)}%` })),
     h("span", { class: "num" }, value));
   show(panel,
     h("h2", {}, "Depths"),
     h("h3", {}, "Waiting messages"),
     queues.length ? h("div", { class: "bars", id: "queue-depths" }, queues.map(([n, v]) => row(n, v, ""))) : h("p", { class: "muted" }, "Queue depths are not available here."),
     h("h3", { style: "margin-top:16px" }, "Pending dead letters"),
-    letters.status === 404 ? h("p", { class: "muted" }, "Dead letters are not available here.")
+    letters.status === 404 && !sample.depths ? h("p", { class: "muted" }, "Dead letters are not available here.")
       : Object.keys(dead).length ? h("div", { class: "bars", id: "dead-letter-depths" }, Object.entries(dead).map(([n, v]) => row(n, v, "bad")))
       : h("p", { class: "muted", id: "dead-letter-depths" }, "None pending."));
 }
@@ -82,10 +99,40 @@ function level(pick) {
   return samples.filter(s => s.stats || s.health).map(s => [s.at, pick(s) ?? 0]);
 }
 
-function drawPlots(panel, stats) {
-  if (stats.status === 404) return show(panel, h("h2", {}, "Throughput"), h("p", { class: "muted" }, "Throughput figures are not available here."));
+/** The span the page's own samples cover: from the first one (at least half a minute) up to the whole window. */
+function sampledWindow() {
+  return Math.min(WINDOW_MS, Math.max(30000, Date.now() - (samples[0]?.at ?? Date.now())));
+}
+
+/** The metrics route's buckets as series: each bucket's figure at its middle, over the window. */
+function bucketSeries(metrics, pick) {
+  const half = (metrics.bucketSeconds || 10) * 500;
+  return metrics.buckets.map(b => [Date.parse(b.at) + half, pick(b)]).filter(([, v]) => v !== undefined && v !== null);
+}
+
+function drawPlots(panel, stats, metrics) {
+  if (stats.status === 404 && metrics.status === 404) return show(panel, h("h2", {}, "Throughput"), h("p", { class: "muted" }, "Throughput figures are not available here."));
   const latest = stats.body || {};
-  const waiting = s => Object.values(s.health?.checks?.broker?.data || {}).filter(v => typeof v === "number").reduce((a, b) => a + b, 0);
+  const waiting = s => s.depths ? s.depths.reduce((a, d) => a + d.active, 0)
+    : Object.values(s.health?.checks?.broker?.data || {}).filter(v => typeof v === "number").reduce((a, b) => a + b, 0);
+  const per = metrics.ok ? `Per ${metrics.body.bucketSeconds} s` : "Per second";
+  const flows = metrics.ok
+    ? [linePlot(`${per}: orders and checkouts`, [
+        { name: "orders placed", color: "#2f5bd3", points: bucketSeries(metrics.body, b => b.ordersPlaced) },
+        { name: "completed", color: "#1f8a5b", points: bucketSeries(metrics.body, b => b.checkoutsCompleted) },
+        { name: "compensated", color: "#b7791f", points: bucketSeries(metrics.body, b => b.checkoutsCompensated) },
+        { name: "failed", color: "#c2413b", points: bucketSeries(metrics.body, b => b.checkoutsFailed) },
+      ], { windowMs: WINDOW_MS, total: true }),
+      linePlot("Saga step latency (ms)", [
+        { name: "p50", color: "#1f8a5b", points: bucketSeries(metrics.body, b => b.stepLatencyMs?.p50) },
+        { name: "p95", color: "#b7791f", points: bucketSeries(metrics.body, b => b.stepLatencyMs?.p95) },
+        { name: "p99", color: "#c2413b", points: bucketSeries(metrics.body, b => b.stepLatencyMs?.p99) },
+      ], { windowMs: WINDOW_MS, unit: " ms" })]
+    : [h("p", { class: "muted" }, "Orders, checkouts by outcome and step latency are not available here (no /api/admin/metrics); rates below come from the counters."),
+      linePlot(per, [
+        { name: "messages handled", color: "#2f5bd3", points: rate(s => s.messagesHandled) },
+        { name: "checkouts finished", color: "#1f8a5b", points: rate(s => s.sagasFinished) },
+      ], { windowMs: sampledWindow() })];
   show(panel,
     h("h2", {}, "Throughput"),
     h("div", { class: "grid two", style: "margin-bottom:12px" },
@@ -93,13 +140,10 @@ function drawPlots(panel, stats) {
         h("div", { class: "muted" }, `${latest.sagasInFlight ?? 0} in flight`)),
       h("div", {}, h("div", { class: "figure", id: "messages-handled" }, latest.messagesHandled ?? "—", h("small", {}, "messages handled")),
         h("div", { class: "muted" }, `up ${duration((latest.uptimeSeconds ?? 0) * 1000)}`))),
-    linePlot("Per second", [
-      { name: "messages handled", color: "#2f5bd3", points: rate(s => s.messagesHandled) },
-      { name: "checkouts finished", color: "#1f8a5b", points: rate(s => s.sagasFinished) },
-    ], { windowMs: WINDOW_MS }),
-    linePlot("Now", [
+    flows,
+    linePlot("Levels", [
       { name: "checkouts in flight", color: "#b7791f", points: level(s => s.stats?.sagasInFlight) },
       { name: "messages waiting", color: "#7a5bd3", points: level(waiting) },
       { name: "dead letters pending", color: "#c2413b", points: level(s => s.letters?.length) },
-    ], { windowMs: WINDOW_MS }));
+    ], { windowMs: sampledWindow() }));
 }
