@@ -43,7 +43,8 @@ public sealed partial class ConsoleTests(ConsoleBrowser browser)
     public async Task A_declined_card_shows_its_compensations_in_the_checkout_timeline_with_each_attempt()
     {
         var sku = await browser.NewProductAsync();
-        var orderId = await Api.PlaceOrderAsync(ShopApi.Order(ShopApi.NewCustomer(), [(sku, 2)], "tok_declined_console"));
+        var customer = ShopApi.NewCustomer();
+        var orderId = await Api.PlaceOrderAsync(ShopApi.Order(customer, [(sku, 2)], "tok_declined_console"));
         await using var tab = await browser.OpenAsync();
         await tab.SignInAsync();
 
@@ -72,6 +73,18 @@ public sealed partial class ConsoleTests(ConsoleBrowser browser)
         }
         await Expect(tab.Find(".facts")).ToContainTextAsync("payment-declined");
         await tab.ScreenshotAsync("orders-timeline");
+
+        // Found again by its customer, and among that customer's cancelled orders (once the read model has the cancellation).
+        Assert.True(await Eventually.TrueAsync(async () => (await Api.GetListAsync($"api/customers/{customer}/orders"))
+            .Any(o => o.Str("status") == "Cancelled"), TimeSpan.FromSeconds(10)));
+        await tab.Find(".facts a").First.ClickAsync();
+        await Expect(tab.Find($"#orders-table tr:has-text('{orderId}')")).ToContainTextAsync("Cancelled");
+        await tab.Find("#find-status").SelectOptionAsync("Confirmed");
+        await tab.Page.GetByRole(AriaRole.Button, new() { Name = "List" }).ClickAsync();
+        await Expect(tab.Find("#order-results")).ToContainTextAsync("No orders.");
+        await tab.Find("#find-status").SelectOptionAsync("Cancelled");
+        await tab.Page.GetByRole(AriaRole.Button, new() { Name = "List" }).ClickAsync();
+        await Expect(tab.Find($"#orders-table tr:has-text('{orderId}')")).ToContainTextAsync("payment-declined");
         Assert.Empty(tab.Errors);
     }
 

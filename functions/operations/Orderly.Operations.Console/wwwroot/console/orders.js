@@ -15,17 +15,24 @@ export async function ordersPage(main, params) {
   show(main,
     h("div", { class: "page-head" }, h("div", {}, h("h1", {}, "Orders"),
       h("p", { class: "muted" }, "Find an order by its id, list a customer's orders, or list orders by status; open one to see its checkout."))),
-    h("section", { class: "panel" }, h("div", { class: "grid three" },
-      h("form", { class: "row", onsubmit: e => { e.preventDefault(); if (orderId.value.trim()) location.hash = `#/orders/${encodeURIComponent(orderId.value.trim())}`; } },
+    h("section", { class: "panel" }, h("div", { class: "grid two" },
+      h("form", { class: "row", id: "open-order", onsubmit: e => { e.preventDefault(); if (orderId.value.trim()) location.hash = `#/orders/${encodeURIComponent(orderId.value.trim())}`; } },
         h("label", { style: "flex:1" }, "Order id", orderId), h("button", { type: "submit" }, "Open")),
-      h("form", { class: "row", onsubmit: e => { e.preventDefault(); location.hash = `#/orders?customer=${encodeURIComponent(customer.value.trim())}`; } },
-        h("label", { style: "flex:1" }, "Customer", customer), h("button", { type: "submit", class: "secondary" }, "List")),
-      h("form", { class: "row", onsubmit: e => { e.preventDefault(); location.hash = `#/orders?status=${encodeURIComponent(status.value)}`; } },
-        h("label", { style: "flex:1" }, "Status", status), h("button", { type: "submit", class: "secondary" }, "List")))),
+      h("form", { class: "row", id: "list-orders", onsubmit: e => {
+          e.preventDefault();
+          const q = new URLSearchParams();
+          if (customer.value.trim()) q.set("customer", customer.value.trim());
+          if (status.value) q.set("status", status.value);
+          location.hash = `#/orders?${q}`;
+        } },
+        h("label", { style: "flex:1" }, "Customer", customer), h("label", {}, "Status", status),
+        h("button", { type: "submit", class: "secondary" }, "List")))),
     results);
 
-  if (params.get("customer")) return listCustomer(results, params.get("customer"));
-  return listByStatus(results, params.get("status") || "", params.get("continuation"));
+  // A customer's own list is newest first; with a status (or without a customer) the operator's search pages through all.
+  const who = params.get("customer"), which = params.get("status") || "";
+  if (who && !which) return listCustomer(results, who);
+  return listByStatus(results, which, who, params.get("continuation"));
 }
 
 async function listCustomer(results, customerId) {
@@ -36,18 +43,24 @@ async function listCustomer(results, customerId) {
   show(results, h("h2", {}, `Orders of ${customerId}`), orderTable(answer.body, customerId));
 }
 
-async function listByStatus(results, status, continuation) {
+async function listByStatus(results, status, customerId, continuation) {
   show(results, h("p", { class: "muted" }, "Loading…"));
-  const answer = await api("/api/orders", { query: { status, pageSize: 25, continuation } });
+  const answer = await api("/api/orders", { query: { status, customerId, pageSize: 25, continuation } });
   if (!token()) return;
   if (answer.status === 404 || answer.status === 405) {
-    return show(results, h("h2", {}, "Recent orders"),
+    return show(results, h("h2", {}, "Orders"),
       h("p", { class: "muted" }, "Listing orders by status is not available here: find an order by its id, or list a customer's orders."));
   }
   if (!answer.ok) return show(results, h("p", { class: "notice bad" }, problemText(answer)));
   const next = answer.body.continuation;
-  show(results, h("h2", {}, status ? `${status} orders` : "Recent orders"), orderTable(answer.body.items || []),
-    next ? h("div", { class: "actions" }, h("a", { href: `#/orders?status=${encodeURIComponent(status)}&continuation=${encodeURIComponent(next)}` }, "Next page →")) : null);
+  const q = new URLSearchParams();
+  if (customerId) q.set("customer", customerId);
+  if (status) q.set("status", status);
+  if (next) q.set("continuation", next);
+  show(results, h("h2", {}, `${status || "All"} orders${customerId ? ` of ${customerId}` : ""}`),
+    h("p", { class: "muted", style: "margin-top:-6px" }, "A page at a time, by customer."),
+    orderTable(answer.body.items || []),
+    next ? h("div", { class: "actions" }, h("a", { href: `#/orders?${q}` }, "Next page →")) : null);
 }
 
 function orderTable(items, customerId) {
