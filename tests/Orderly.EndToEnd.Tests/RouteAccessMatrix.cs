@@ -43,6 +43,9 @@ public static class RouteAccessMatrix
                 "note" => "checking",
                 "entity" => "payments-commands",
                 "status" => "Pending",
+                "reason" => "max-delivery",
+                "minAgeSeconds" => "0",
+                "maxAgeSeconds" => "3600",
                 var other => throw new InvalidOperationException($"no value for the query parameter {other}: add one here"),
             });
             using var request = new HttpRequestMessage(new HttpMethod(op.Method), path + "?" + string.Join('&', query));

@@ -103,7 +103,7 @@ public sealed class DeadLetterFilterTests : IAsyncLifetime
     [Fact]
     public async Task Bulk_resubmit_sends_at_most_max_oldest_first_and_says_more_match()
     {
-        var result = await (await _operator.PostAsJsonAsync("/api/admin/dead-letters/resubmit", new { max = 1 })).Content.ReadFromJsonAsync<JsonElement>();
+        var result = await (await _operator.PostAsJsonAsync("/api/admin/dead-letters/resubmit", new { status = "Pending", max = 1 })).Content.ReadFromJsonAsync<JsonElement>();
 
         Assert.Equal(3, result.GetProperty("matched").GetInt32());
         Assert.Equal("a", Assert.Single(result.GetProperty("resubmitted").EnumerateArray()).GetProperty("id").GetString());
@@ -129,6 +129,8 @@ public sealed class DeadLetterFilterTests : IAsyncLifetime
     [InlineData("""{"status":"Resubmitted"}""", "status")]
     [InlineData("""{"minAgeSeconds":"60"}""", "minAgeSeconds")]
     [InlineData("""{"reason":""}""", "reason")]
+    [InlineData("""{}""", "filter")]
+    [InlineData("""{"max":5,"note":"all of them"}""", "filter")]
     public async Task A_bad_bulk_filter_is_a_400_naming_the_field_and_sends_nothing(string body, string field)
     {
         var answer = await _operator.PostAsync("/api/admin/dead-letters/resubmit", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));

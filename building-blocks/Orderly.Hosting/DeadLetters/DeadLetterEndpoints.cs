@@ -46,7 +46,7 @@ public static class DeadLetterEndpoints
             .RequirePolicy(RoutePolicy.For(Roles.Operator).WithBody(MaxBulkBodyBytes))
             .WithSummary("Resubmits, as they were, the dead letters a filter matches, oldest first, at most 'max' per call (1–100, default 100): " +
                 "application/json { entity?, status? (Pending or Ignored; Pending by default), reason?, minAgeSeconds?, maxAgeSeconds?, max?, note? }, " +
-                "the list's filters under the same names. Answers what it resubmitted, what it skipped (decided meanwhile) and whether more match.")
+                "the list's filters under the same names, at least one of them (400 naming 'filter' otherwise). Answers what it resubmitted, what it skipped (decided meanwhile) and whether more match.")
             .Accepts<DeadLetterBulkResubmit>("application/json")
             .ProducesValidationProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
@@ -98,6 +98,9 @@ public static class DeadLetterEndpoints
         var note = fields.Text(body.Root, "note", DeadLetterTriage.MaxNoteLength, required: false);
         if (note is not null && !IsGoodNote(note, required: false)) fields.Errors.Add("note", $"Say why, in 1–{DeadLetterTriage.MaxNoteLength} characters of text.");
         if (filter.Status == DeadLetterStatus.Resubmitted) fields.Errors.Add("status", "status must be Pending or Ignored: a resubmitted letter is not sent again.");
+        // Every dead letter at once is never a default: the caller names what it means, if only { "status": "Pending" }.
+        if (filter == new DeadLetterFilter(null, null, null, null, null) && !fields.Errors.Any)
+            fields.Errors.Add("filter", "Name at least one of entity, status, reason, minAgeSeconds, maxAgeSeconds.");
         if (fields.Errors.Any) return fields.Errors.ToProblem();
 
         var matching = await MatchingAsync(queue, filter with { Status = filter.Status ?? DeadLetterStatus.Pending }, time, cancellationToken);
