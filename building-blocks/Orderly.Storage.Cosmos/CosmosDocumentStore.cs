@@ -42,6 +42,45 @@ public sealed class CosmosDocumentStore(Container container) : IDocumentStore
         return documents;
     }
 
+    /// <summary>
+    /// A query by kind (and body fields), single-partition when the listing names one. Cosmos DB may answer fewer items than
+    /// asked for with more to come, so pages are read until the listing's page is full; the SDK's continuation token is
+    /// handed out base64url-encoded, so it travels in a URL as it is.
+    /// </summary>
+    public async Task<DocumentPage> ListAsync(DocumentListing listing, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(listing);
+        var text = new System.Text.StringBuilder("SELECT * FROM c WHERE c.kind = @kind");
+        if (listing.PartitionKey is not null) text.Append(" AND c.pk = @pk");
+        for (var i = 0; i < listing.Where.Count; i++) text.Append(" AND c.body.").Append(listing.Where[i].Field).Append(" = @where").Append(i);
+        var query = new QueryDefinition(text.ToString()).WithParameter("@kind", listing.Kind);
+        if (listing.PartitionKey is not null) query = query.WithParameter("@pk", listing.PartitionKey);
+        for (var i = 0; i < listing.Where.Count; i++) query = query.WithParameter("@where" + i, listing.Where[i].Value);
+
+        var token = listing.Continuation is { } continuation ? CosmosContinuation.Decode(continuation) : null;
+        var documents = new List<StoredDocument>();
+        do
+        {
+            var options = new QueryRequestOptions { MaxItemCount = listing.PageSize - documents.Count };
+            if (listing.PartitionKey is not null) options.PartitionKey = new PartitionKey(listing.PartitionKey);
+            using var pages = container.GetItemQueryStreamIterator(query, token, options);
+            if (!pages.HasMoreResults)
+            {
+                token = null;
+                break;
+            }
+            using var page = await Call(() => pages.ReadNextAsync(cancellationToken), "listing query", cancellationToken).ConfigureAwait(false);
+            // The SDK answers a token it cannot parse (MalformedContinuationTokenException) as a 400 response on the stream API.
+            if (page.StatusCode == HttpStatusCode.BadRequest && token is not null)
+                throw new InvalidContinuationException($"Cosmos DB refused the continuation: {page.ErrorMessage}");
+            ThrowIfFailed(page, $"listing of '{listing.Kind}'");
+            documents.AddRange(await CosmosDocument.FromQueryPageAsync(page.Content, cancellationToken).ConfigureAwait(false));
+            token = page.ContinuationToken;
+        }
+        while (token is not null && documents.Count < listing.PageSize);
+        return new DocumentPage(documents, token is null ? null : CosmosContinuation.Encode(token));
+    }
+
     public Task<BatchResult> CommitAsync(WriteBatch batch, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(batch);

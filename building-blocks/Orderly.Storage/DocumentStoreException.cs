@@ -42,3 +42,9 @@ public sealed class StoreUnavailableException(string message, Exception? inner =
 {
     public override bool IsTransient => true;
 }
+
+/// <summary>A listing's continuation is not one the store handed out (mangled, or from another store): ask for the first page again.</summary>
+public sealed class InvalidContinuationException(string message, Exception? inner = null) : DocumentStoreException(message, null, inner)
+{
+    public override bool IsTransient => false;
+}

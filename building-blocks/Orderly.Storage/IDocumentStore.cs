@@ -2,7 +2,7 @@ namespace Orderly.Storage;
 
 /// <summary>
 /// The document store port: one container of one context, partitioned; point reads, queries within a partition,
-/// and atomic batches within a partition with optimistic concurrency.
+/// paged listings across partitions, and atomic batches within a partition with optimistic concurrency.
 /// </summary>
 public interface IDocumentStore
 {
@@ -14,6 +14,13 @@ public interface IDocumentStore
 
     /// <summary>Every document of the partition, optionally of one kind, ordered by id.</summary>
     Task<IReadOnlyList<StoredDocument>> QueryAsync(string partitionKey, string? kind = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// One page of the documents of a kind, across partitions unless the listing names one. Pages come in a stable order of
+    /// the store's choosing (not by time); a continuation is opaque, URL-safe, and answered with an
+    /// <see cref="InvalidContinuationException"/> when it is not one this store handed out.
+    /// </summary>
+    Task<DocumentPage> ListAsync(DocumentListing listing, CancellationToken cancellationToken = default);
 
     /// <summary>Commits every write of the batch atomically, or none; throws a <see cref="DocumentStoreException"/> naming the failed write.</summary>
     Task<BatchResult> CommitAsync(WriteBatch batch, CancellationToken cancellationToken = default);

@@ -102,4 +102,44 @@ public sealed class CheckoutSagaTests
                                            && s.Contains("\"status\":\"Running\"", StringComparison.Ordinal));
         Assert.Contains("\"status\":\"Completed\"", ctx.Statuses[^1], StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Every_ask_of_a_step_is_logged_with_its_times_outcome_reply_and_trace_id()
+    {
+        var (_, result) = await Run((kind, c) => kind switch
+        {
+            nameof(AuthorizePayment) when c.MessageId.EndsWith("-1", StringComparison.Ordinal) => Answer.Silence,
+            nameof(AuthorizePayment) => Answer.With(new PaymentDeclined(OrderId, "declined")),
+            _ => null,
+        }, BaseServicesScript.Settings() with { StepAsks = 2 });
+
+        var asks = result.Steps.Single(s => s.Name == "AuthorizePayment").AttemptLog;
+        Assert.Equal([1, 2], asks.Select(a => a.Number));
+        Assert.Equal([AttemptRecord.TimedOut, AttemptRecord.Replied], asks.Select(a => a.Outcome));
+        Assert.Equal([null, "PaymentDeclined"], asks.Select(a => a.Reply));
+        Assert.StartsWith("no reply within", asks[0].Reason, StringComparison.Ordinal);
+        Assert.Null(asks[1].Reason);
+        Assert.All(asks, a => Assert.Equal("0af7651916cd43dd8448eb211c80319c", a.TraceId));
+        Assert.All(asks, a => Assert.Equal((a.FinishedAt!.Value - a.StartedAt).TotalMilliseconds, a.DurationMs));
+        Assert.True(asks[1].StartedAt >= asks[0].FinishedAt);
+        // The compensations it caused are logged the same way.
+        var release = result.Compensations.Single(c => c.Name == "ReleaseStock").AttemptLog;
+        Assert.Equal(AttemptRecord.Replied, Assert.Single(release).Outcome);
+        Assert.Equal("StockReleased", release[0].Reply);
+    }
+
+    [Fact]
+    public async Task A_compensation_retried_after_silence_logs_each_try()
+    {
+        var (_, result) = await Run((kind, c) => kind switch
+        {
+            nameof(AuthorizePayment) => Answer.With(new PaymentDeclined(OrderId, "declined")),
+            nameof(ReleaseStock) when c.MessageId.EndsWith("-1", StringComparison.Ordinal) => Answer.Silence,
+            _ => null,
+        });
+
+        var tries = result.Compensations[0].AttemptLog;
+        Assert.Equal([AttemptRecord.TimedOut, AttemptRecord.Replied], tries.Select(a => a.Outcome));
+        Assert.Equal(["checkout-order-1-release-stock-1", "checkout-order-1-release-stock-2"], tries.Select(a => a.MessageId));
+    }
 }

@@ -83,6 +83,8 @@ public sealed class ApiContractTests : ShopTest
         Assert.Equal(["Idempotency-Key", "X-Correlation-Id"], headers);
         Assert.Equal("#/components/schemas/HttpValidationProblemDetails",
             placeOrder["responses"]!["422"]!["content"]!["application/problem+json"]!["schema"]!["$ref"]!.GetValue<string>());
+        var pageSize = documents["orders"]["paths"]!["/api/orders"]!["get"]!["parameters"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == "pageSize")!;
+        Assert.Equal(("integer", 200), (pageSize["schema"]!["type"]!.GetValue<string>(), pageSize["schema"]!["maximum"]!.GetValue<int>()));
         var ignore = documents["admin"]["paths"]!["/api/admin/dead-letters/{id}/ignore"]!["post"]!["requestBody"]!;
         Assert.True(ignore["required"]!.GetValue<bool>());
         var resubmit = documents["admin"]["paths"]!["/api/admin/dead-letters/{id}/resubmit"]!["post"]!["requestBody"]!;
@@ -95,9 +97,13 @@ public sealed class ApiContractTests : ShopTest
         using var handler = new HttpClientHandler { AllowAutoRedirect = false };
         using var client = new HttpClient(handler) { BaseAddress = Shop.Host.BaseUrl };
 
+        // GET / is the operations console, whose header links the reference.
         using var root = await client.GetAsync("");
-        Assert.Equal(HttpStatusCode.Redirect, root.StatusCode);
-        Assert.Equal("/reference", root.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, root.StatusCode);
+        Assert.Equal("text/html", root.Content.Headers.ContentType?.MediaType);
+        var console = await root.Content.ReadAsStringAsync();
+        Assert.Contains("href=\"reference\"", console, StringComparison.Ordinal);
+        Assert.DoesNotContain("https://", console, StringComparison.Ordinal);
         var page = await client.GetStringAsync("reference/");
         Assert.Contains("<script src=\"scalar.js\"></script>", page, StringComparison.Ordinal);
         Assert.DoesNotContain("https://", page, StringComparison.Ordinal); // no CDN: every asset comes from this host

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Orderly.EndToEnd.Tests;
 
 /// <summary>Orders that go through: the customer is charged the catalogue price, the goods ship, the stock moves.</summary>
@@ -55,6 +57,34 @@ public sealed class CheckoutTests : ShopTest
         Assert.True(await Eventually.TrueAsync(async () =>
             (await Shop.GetListAsync($"api/customers/{customer}/orders")).Any(o => o.Str("orderId") == orderId && o.Str("status") == "Confirmed"),
             TimeSpan.FromSeconds(15)), "the customer's order list does not show the confirmed order");
+    }
+
+    [Fact]
+    public async Task An_operator_finds_orders_by_customer_and_status_a_page_at_a_time()
+    {
+        var sku = ShopApi.NewSku("search");
+        await Shop.CreateProductAsync(sku, 1m, stock: 10);
+        var customer = ShopApi.NewCustomer();
+        var confirmed = await Shop.PlaceOrderAsync(ShopApi.Order(customer, [(sku, 1)]));
+        var declined = await Shop.PlaceOrderAsync(ShopApi.Order(customer, [(sku, 1)], paymentToken: "tok_decline_e2e"));
+        await Shop.WaitForOutcomeAsync(confirmed);
+        await Shop.WaitForOutcomeAsync(declined);
+
+        JsonElement page = default;
+        Assert.True(await Eventually.TrueAsync(async () =>
+        {
+            page = await Shop.GetJsonAsync($"api/orders?customerId={customer}&status=Cancelled&pageSize=1");
+            return page.Items().Count == 1;
+        }, TimeSpan.FromSeconds(15)), $"the search does not find the declined order: {page}");
+        var order = page.Items()[0];
+        Assert.Equal((declined, customer, "Cancelled"), (order.Str("orderId"), order.Str("customerId"), order.Str("status")));
+
+        // Both orders, one a page: the first page hands out a continuation that leads to the second.
+        var first = await Shop.GetJsonAsync($"api/orders?customerId={customer}&pageSize=1");
+        var continuation = first.Str("continuation");
+        Assert.NotNull(continuation);
+        var second = await Shop.GetJsonAsync($"api/orders?customerId={customer}&pageSize=1&continuation={Uri.EscapeDataString(continuation)}");
+        Assert.Equal([confirmed, declined], first.Items().Concat(second.Items()).Select(o => o.Str("orderId")).Order());
     }
 
     [Fact]

@@ -95,6 +95,8 @@ public static class FuzzRequests
         ("POST", "/api/inventory/products/{sku}/stock") => JsonNode.Parse("""{"quantity":2}"""),
         ("POST", "/api/admin/dead-letters/{id}/ignore") => JsonNode.Parse("""{"note":"fuzzing"}"""),
         ("POST", "/api/admin/dead-letters/{id}/resubmit") => t.DeadLetterEnvelope.DeepClone(),
+        // A filter that matches nothing: valid, and no mutation of it may resubmit anything.
+        ("POST", "/api/admin/dead-letters/resubmit") => JsonNode.Parse("""{"entity":"fuzz-no-such-entity"}"""),
         _ when op.HasBody => throw new InvalidOperationException($"{op} takes a body the fuzz test has no valid example of: add one here."),
         _ => null,
     };
@@ -175,7 +177,8 @@ public static class FuzzRequests
         string ValueOf(string name) => overrides is not null && overrides.TryGetValue(name, out var v) ? v! : Uri.EscapeDataString(Value(name, t));
         var path = op.Path.TrimStart('/');
         foreach (var p in op.Parameters.Where(p => p.In == "path")) path = path.Replace("{" + p.Name + "}", ValueOf(p.Name), StringComparison.Ordinal);
-        var query = op.Parameters.Where(p => p.In == "query")
+        // A continuation only comes from a previous page: the first page is asked for, unless the mutation is the continuation's.
+        var query = op.Parameters.Where(p => p.In == "query" && (p.Name != "continuation" || overrides?.ContainsKey(p.Name) == true))
             .Where(p => overrides is null || !overrides.TryGetValue(p.Name, out var v) || v is not null)
             .Select(p => $"{p.Name}={ValueOf(p.Name)}").ToList();
         return path + "?" + string.Join('&', query.Prepend("fuzz=1"));
@@ -190,6 +193,11 @@ public static class FuzzRequests
         "status" => "Pending",
         "entity" => "payments-commands",
         "note" => "fuzzing",
+        "pageSize" => "10",
+        "continuation" => "bm90LWEtcGFnZQ",
+        "reason" => "max-delivery",
+        "minAgeSeconds" => "0",
+        "maxAgeSeconds" => "3600",
         _ => throw new InvalidOperationException($"The fuzz test has no value for parameter '{name}': add one here."),
     };
 

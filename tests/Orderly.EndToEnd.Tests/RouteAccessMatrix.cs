@@ -33,14 +33,19 @@ public static class RouteAccessMatrix
             var path = op.Path.TrimStart('/').Replace("{orderId}", orderId, StringComparison.Ordinal).Replace("{customerId}", customer, StringComparison.Ordinal)
                 .Replace("{sku}", sku, StringComparison.Ordinal).Replace("{id}", "dl-none", StringComparison.Ordinal);
             // Every query parameter with a value that finds something: the documents do not say which ones are required.
-            var query = op.Parameters.Where(p => p.In == "query").Select(p => p.Name + "=" + p.Name switch
+            // A continuation only comes from a previous page, so the first page is asked for.
+            var query = op.Parameters.Where(p => p.In == "query" && p.Name != "continuation").Select(p => p.Name + "=" + p.Name switch
             {
+                "pageSize" => "10",
                 "orderId" => orderId,
                 "customerId" => customer,
                 "skus" => sku,
                 "note" => "checking",
                 "entity" => "payments-commands",
                 "status" => "Pending",
+                "reason" => "max-delivery",
+                "minAgeSeconds" => "0",
+                "maxAgeSeconds" => "3600",
                 var other => throw new InvalidOperationException($"no value for the query parameter {other}: add one here"),
             });
             using var request = new HttpRequestMessage(new HttpMethod(op.Method), path + "?" + string.Join('&', query));

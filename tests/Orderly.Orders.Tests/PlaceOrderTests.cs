@@ -182,6 +182,9 @@ public sealed class PlaceOrderTests : IAsyncLifetime
         public Task<IReadOnlyList<StoredDocument>> QueryAsync(string partitionKey, string? kind = null, CancellationToken cancellationToken = default) =>
             inner.QueryAsync(partitionKey, kind, cancellationToken);
 
+        public Task<DocumentPage> ListAsync(DocumentListing listing, CancellationToken cancellationToken = default) =>
+            inner.ListAsync(listing, cancellationToken);
+
         public async Task<BatchResult> CommitAsync(WriteBatch batch, CancellationToken cancellationToken = default)
         {
             var result = await inner.CommitAsync(batch, cancellationToken);

@@ -182,6 +182,69 @@ public abstract class DocumentStoreContract
     }
 
     [StoreFact]
+    public async Task Listing_pages_through_every_partition_once_by_kind_and_body_field()
+    {
+        // A kind of this test's own: the class's tests share one container, and a listing crosses partitions.
+        var kind = "listed-" + Guid.NewGuid().ToString("N")[..8];
+        string[] partitions = [NewPartition(), NewPartition(), NewPartition()];
+        var expected = new List<(string, string)>();
+        for (var i = 0; i < 7; i++)
+        {
+            var pk = partitions[i % 3];
+            await Store.CreateAsync(pk, $"doc-{i}", kind, new Stock("red", i));
+            expected.Add((pk, $"doc-{i}"));
+        }
+        await Store.CreateAsync(partitions[0], "blue-1", kind, new Stock("blue", 1));
+        await Store.CreateAsync(partitions[1], "other-kind", "stock", new Stock("red", 1));
+
+        var pages = await ListAllAsync(new DocumentListing(kind, pageSize: 3) { Where = [new BodyFieldEquals("sku", "red")] });
+
+        Assert.All(pages.SkipLast(1), p => Assert.Equal(3, p.Items.Count)); // only the last page is short
+        var listed = pages.SelectMany(p => p.Items).ToList();
+        Assert.Equal(expected.Order(), listed.Select(d => (d.PartitionKey, d.Id)).Order());
+        Assert.All(listed, d => Assert.Equal(kind, d.Kind));
+        Assert.Equal(8, (await ListAllAsync(new DocumentListing(kind, pageSize: 1000))).Sum(p => p.Items.Count));
+    }
+
+    [StoreFact]
+    public async Task Listing_one_partition_sees_only_that_partition()
+    {
+        var kind = "listed-" + Guid.NewGuid().ToString("N")[..8];
+        var pk = NewPartition();
+        for (var i = 0; i < 5; i++) await Store.CreateAsync(pk, $"doc-{i}", kind, new Stock("red", i));
+        await Store.CreateAsync(NewPartition(), "doc-x", kind, new Stock("red", 99));
+
+        var pages = await ListAllAsync(new DocumentListing(kind, pageSize: 2) { PartitionKey = pk });
+
+        Assert.Equal([0, 1, 2, 3, 4], pages.SelectMany(p => p.Items).Select(d => d.As<Stock>().OnHand).Order());
+        Assert.All(pages.SkipLast(1), p => Assert.Equal(2, p.Items.Count));
+    }
+
+    [StoreFact]
+    public async Task A_continuation_the_store_never_handed_out_is_refused()
+    {
+        var listing = new DocumentListing("stock", pageSize: 10) { PartitionKey = NewPartition(), Continuation = "not a continuation!" };
+        await Assert.ThrowsAsync<InvalidContinuationException>(() => Store.ListAsync(listing));
+    }
+
+    /// <summary>Every page of a listing, following continuations until none is left (at most 100 pages).</summary>
+    protected async Task<List<DocumentPage>> ListAllAsync(DocumentListing listing)
+    {
+        var pages = new List<DocumentPage>();
+        string? continuation = null;
+        do
+        {
+            var page = await Store.ListAsync(listing with { Continuation = continuation });
+            Assert.InRange(page.Items.Count, 0, listing.PageSize);
+            pages.Add(page);
+            continuation = page.Continuation;
+        }
+        while (continuation is not null && pages.Count < 100);
+        Assert.Null(continuation);
+        return pages;
+    }
+
+    [StoreFact]
     public async Task Expired_document_disappears_and_its_id_can_be_created_again()
     {
         var pk = NewPartition();

@@ -54,7 +54,7 @@ internal sealed partial class DocumentStatements
         return command;
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"\$[a-z]+")]
+    [System.Text.RegularExpressions.GeneratedRegex(@"\$[a-z][a-z0-9]*")]
     private static partial System.Text.RegularExpressions.Regex ParameterName();
 }
 

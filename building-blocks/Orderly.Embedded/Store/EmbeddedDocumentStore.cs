@@ -11,8 +11,9 @@ namespace Orderly.Embedded.Store;
 /// <summary>
 /// The document store on one SQLite file: every container in one table, a batch is one unit of the database's group
 /// commit (atomic, durable when the task completes), ETags are checked inside the write transaction so a stale one never
-/// overwrites. It does not emulate Cosmos DB's request units or throttling, cross-partition queries (there are none in the
-/// port), the change feed (the outbox feed reads the table instead), consistency levels (every read sees the last commit),
+/// overwrites. Listings page in key order (partition, id); a filtered listing reads the container's rows of that kind
+/// without an index on the filtered field (an operator's search, not a hot path). It does not emulate Cosmos DB's request
+/// units or throttling, the change feed (the outbox feed reads the table instead), consistency levels (every read sees the last commit),
 /// the 2 MB batch limit, or TTL deletion timing (expired documents vanish from reads at once and are purged later).
 /// </summary>
 public sealed class EmbeddedDocumentStore : IDocumentStore, ICompletingStore
@@ -71,6 +72,30 @@ public sealed class EmbeddedDocumentStore : IDocumentStore, ICompletingStore
                 documents.Add(new StoredDocument(reader.GetString(0), partitionKey, reader.GetString(1), ParseBody(reader.GetString(2)), reader.GetString(3)));
             return documents;
         });
+    }
+
+    public async Task<DocumentPage> ListAsync(DocumentListing listing, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(listing);
+        var after = listing.Continuation is { } continuation ? DocumentListingQuery.ResumeAfter(continuation) : default;
+        await _ready.ConfigureAwait(false);
+        var now = Now();
+        var sql = DocumentListingQuery.SqlFor(listing);
+        var documents = _database.Read(connection =>
+        {
+            var cmd = DocumentStatements.For(connection).Get(sql)
+                .With("$container", Container).With("$kind", listing.Kind).With("$now", now).With("$pk", listing.PartitionKey)
+                .With("$afterpk", after.PartitionKey).With("$afterid", after.Id).With("$limit", listing.PageSize + 1);
+            for (var i = 0; i < listing.Where.Count; i++) cmd.With("$where" + i, listing.Where[i].Value);
+            using var reader = cmd.ExecuteReader();
+            var page = new List<StoredDocument>(Math.Min(listing.PageSize + 1, 64));
+            while (reader.Read())
+                page.Add(new StoredDocument(reader.GetString(1), reader.GetString(0), reader.GetString(2), ParseBody(reader.GetString(3)), reader.GetString(4)));
+            return page;
+        });
+        if (documents.Count <= listing.PageSize) return new DocumentPage(documents, null);
+        documents.RemoveAt(documents.Count - 1);
+        return new DocumentPage(documents, DocumentListingQuery.ContinuationAfter(documents[^1]));
     }
 
     public async Task<BatchResult> CommitAsync(WriteBatch batch, CancellationToken cancellationToken = default)

@@ -26,6 +26,12 @@ public static class DeadLetterEndpoints
     /// <summary>The longest entity name a filter takes (Service Bus allows 260 characters in a path).</summary>
     public const int MaxEntityNameLength = 260;
 
+    /// <summary>The most dead letters one bulk resubmit sends (a larger backlog is sent by calling again).</summary>
+    public const int MaxBulkResubmit = 100;
+
+    /// <summary>The largest bulk resubmit body: a filter, a cap and a note.</summary>
+    public const int MaxBulkBodyBytes = 8 * 1024;
+
     private const string Tag = "admin";
 
     /// <summary>Maps the triage routes under <c>/api/admin/dead-letters</c>.</summary>
@@ -34,7 +40,16 @@ public static class DeadLetterEndpoints
         // Operators only; an edited envelope may be large, a note small (each route's limit below).
         var api = routes.MapGroup("/api/admin/dead-letters").WithTags(Tag).RequirePolicy(RoutePolicy.For(Roles.Operator).WithBody(MaxResubmitBytes));
         api.MapGet("", List).WithName("ListDeadLetters")
-            .WithSummary("Dead letters, oldest first; filter with ?entity= and ?status=Pending|Resubmitted|Ignored.");
+            .WithSummary("Dead letters, oldest first; filter with ?entity=, ?status=Pending|Resubmitted|Ignored, ?reason= (a case-insensitive " +
+                "piece of the reason or description) and ?minAgeSeconds= / ?maxAgeSeconds= (whole seconds since it was dead-lettered, 0–31622400).");
+        api.MapPost("/resubmit", ResubmitMatching).WithName("ResubmitDeadLetters")
+            .RequirePolicy(RoutePolicy.For(Roles.Operator).WithBody(MaxBulkBodyBytes))
+            .WithSummary("Resubmits, as they were, the dead letters a filter matches, oldest first, at most 'max' per call (1–100, default 100): " +
+                "application/json { entity?, status? (Pending or Ignored; Pending by default), reason?, minAgeSeconds?, maxAgeSeconds?, max?, note? }, " +
+                "the list's filters under the same names, at least one of them (400 naming 'filter' otherwise). Answers what it resubmitted, what it skipped (decided meanwhile) and whether more match.")
+            .Accepts<DeadLetterBulkResubmit>("application/json")
+            .ProducesValidationProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         api.MapGet("/{id}", Show).WithName("ShowDeadLetter")
             .WithSummary("One dead letter with its body, properties, reason and trail (who resubmitted or ignored it, when, why, and the " +
                 "original and edited bodies). Every paymentToken in a body is masked to its first 4 characters + '…'.")
@@ -58,19 +73,62 @@ public static class DeadLetterEndpoints
         return routes;
     }
 
-    public static async Task<Results<Ok<List<DeadLetterSummaryView>>, ValidationProblem>> List(IDeadLetterQueue queue, string? entity,
-        string? status, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<List<DeadLetterSummaryView>>, ValidationProblem>> List(IDeadLetterQueue queue, TimeProvider time,
+        string? entity, string? status, string? reason, string? minAgeSeconds, string? maxAgeSeconds, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
-        var entityName = QueryValue.Single(entity, "entity", MaxEntityNameLength, errors, required: false);
-        var statusName = QueryValue.Single(status, "status", MaxEntityNameLength, errors, required: false);
-        // By name only: Enum.TryParse would also take "1" or "Pending,Ignored".
-        DeadLetterStatus? filter = statusName is null ? null
-            : Enum.GetValues<DeadLetterStatus>().Cast<DeadLetterStatus?>().FirstOrDefault(s => s.ToString()!.Equals(statusName, StringComparison.OrdinalIgnoreCase));
-        if (statusName is not null && filter is null) errors.Add("status", "status must be Pending, Resubmitted or Ignored.");
+        var filter = DeadLetterFilter.FromQuery(entity, status, reason, minAgeSeconds, maxAgeSeconds, errors);
         if (errors.Any) return errors.ToProblem();
-        var letters = await queue.ListAsync(entityName, filter, cancellationToken);
+        var letters = await MatchingAsync(queue, filter, time, cancellationToken);
         return TypedResults.Ok(letters.Select(DeadLetterSummaryView.Of).ToList());
+    }
+
+    /// <summary>
+    /// <c>POST /api/admin/dead-letters/resubmit</c>: each matching letter goes as it was, one by one, recorded like a single
+    /// resubmit; one decided by someone else meanwhile is skipped with the reason, never sent twice.
+    /// </summary>
+    public static async Task<Results<Ok<DeadLetterBulkResubmitted>, ValidationProblem, ProblemHttpResult>> ResubmitMatching(
+        HttpRequest request, IDeadLetterQueue queue, TimeProvider time, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        using var body = await JsonBody.ReadObjectAsync(request, cancellationToken);
+        if (body.Refusal is { } refused) return refused;
+        var fields = body.Fields;
+        var filter = DeadLetterFilter.FromBody(body.Root, fields);
+        var max = fields.Int(body.Root, "max", 1, MaxBulkResubmit, required: false) ?? MaxBulkResubmit;
+        var note = fields.Text(body.Root, "note", DeadLetterTriage.MaxNoteLength, required: false);
+        if (note is not null && !IsGoodNote(note, required: false)) fields.Errors.Add("note", $"Say why, in 1–{DeadLetterTriage.MaxNoteLength} characters of text.");
+        if (filter.Status == DeadLetterStatus.Resubmitted) fields.Errors.Add("status", "status must be Pending or Ignored: a resubmitted letter is not sent again.");
+        // Every dead letter at once is never a default: the caller names what it means, if only { "status": "Pending" }.
+        if (filter == new DeadLetterFilter(null, null, null, null, null) && !fields.Errors.Any)
+            fields.Errors.Add("filter", "Name at least one of entity, status, reason, minAgeSeconds, maxAgeSeconds.");
+        if (fields.Errors.Any) return fields.Errors.ToProblem();
+
+        var matching = await MatchingAsync(queue, filter with { Status = filter.Status ?? DeadLetterStatus.Pending }, time, cancellationToken);
+        var actor = ActorOf(user);
+        var sent = new List<DeadLetterResubmitted>();
+        var skipped = new List<DeadLetterSkipped>();
+        foreach (var letter in matching.Take(max))
+        {
+            try
+            {
+                var messageId = await queue.ResubmitAsync(letter.Id, actor, null, note, cancellationToken);
+                sent.Add(new DeadLetterResubmitted(letter.Id, "Resubmitted", messageId, Edited: false));
+            }
+            catch (Exception e) when (e is DeadLetterConflictException or DeadLetterNotFoundException)
+            {
+                skipped.Add(new DeadLetterSkipped(letter.Id, e.Message));
+            }
+        }
+        return TypedResults.Ok(new DeadLetterBulkResubmitted(matching.Count, sent, skipped, More: matching.Count > max));
+    }
+
+    /// <summary>The letters the filter matches, oldest first: entity and status through the port, reason and age here.</summary>
+    private static async Task<List<DeadLetteredMessage>> MatchingAsync(IDeadLetterQueue queue, DeadLetterFilter filter, TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var letters = await queue.ListAsync(filter.Entity, filter.Status, cancellationToken);
+        return letters.Where(l => filter.Matches(l, now)).ToList();
     }
 
     public static async Task<Results<Ok<DeadLetterDetailView>, ProblemHttpResult>> Show(IDeadLetterQueue queue, string id,

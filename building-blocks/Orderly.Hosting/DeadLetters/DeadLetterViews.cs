@@ -37,6 +37,16 @@ public sealed record DeadLetterTrailView(
 /// <summary>The answer to a resubmit.</summary>
 public sealed record DeadLetterResubmitted(string Id, string Status, string ResubmittedAsMessageId, bool Edited);
 
+/// <summary>The body of a bulk resubmit (documentation only: the endpoint reads the JSON itself): the list's filters, a cap, a note.</summary>
+public sealed record DeadLetterBulkResubmit(
+    string? Entity, string? Status, string? Reason, int? MinAgeSeconds, int? MaxAgeSeconds, int? Max, string? Note);
+
+/// <summary>The answer to a bulk resubmit: how many matched, which went (under which new message id), which were skipped, and whether more match than were sent.</summary>
+public sealed record DeadLetterBulkResubmitted(int Matched, IReadOnlyList<DeadLetterResubmitted> Resubmitted, IReadOnlyList<DeadLetterSkipped> Skipped, bool More);
+
+/// <summary>A matching dead letter a bulk resubmit left alone, and why (someone decided it meanwhile).</summary>
+public sealed record DeadLetterSkipped(string Id, string Reason);
+
 /// <summary>The body of an ignore, and its answer.</summary>
 public sealed record DeadLetterIgnore(string Note);
 

@@ -11,12 +11,23 @@ public sealed record DocumentedHeader(string Name, string Description, int MaxLe
 /// </summary>
 public sealed record RequiredQuery(IReadOnlyList<string> Names);
 
+/// <summary>
+/// A query parameter the endpoint binds as text (so that it answers its own 400 naming it) but reads as a whole number
+/// from <paramref name="Minimum"/> to <paramref name="Maximum"/>: the OpenAPI document says integer.
+/// </summary>
+public sealed record IntegerQuery(string Name, int Minimum, int Maximum, int Default);
+
 /// <summary>Declares what a route reads that its handler's signature does not show.</summary>
 public static class RequestDocumentation
 {
     /// <summary>The route reads the optional header <paramref name="name"/> of at most <paramref name="maxLength"/> characters.</summary>
     public static TBuilder ReadsHeader<TBuilder>(this TBuilder builder, string name, string description, int maxLength)
         where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(new DocumentedHeader(name, description, maxLength));
+
+    /// <summary>The route reads <c>?pageSize=</c> and <c>?continuation=</c> by <see cref="PageQuery"/>.</summary>
+    public static TBuilder Paged<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new IntegerQuery(PageQuery.PageSizeName, 1, PageQuery.MaxPageSize, PageQuery.DefaultPageSize));
 
     /// <summary>The route answers 400 without each of <paramref name="names"/>.</summary>
     public static TBuilder RequiresQuery<TBuilder>(this TBuilder builder, params string[] names)

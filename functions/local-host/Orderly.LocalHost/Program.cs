@@ -138,6 +138,7 @@ try
     app.UseAccessGate();
     app.MapOrderlyHealth();
     app.MapApiDocuments();
+    app.MapOperationsConsole(devSignIn: issueDevTokens);
     app.MapDevTokens(issueDevTokens);
     app.MapOrdersApi();
     app.MapInventoryApi();
@@ -181,6 +182,7 @@ try
               sagas:         {SagaEngine.Describe(app.Services)}
               consumers:     {string.Join(", ", app.Services.GetRequiredService<MessageConsumers>().Entities)}
               catalog:       {(loaded.Count > 0 ? "loaded " + string.Join(", ", loaded) : "already there")}
+              console:       {url}/ (operations: orders and their checkout, dead letters, system; operator sign-in)
               health:        {url}/api/health
               reference:     {url}{ApiDocumentSet.ReferencePath} (interactive; documents at {url}/openapi/<context>.json and admin.json)
               dead letters:  {url}/api/admin/dead-letters (operator)

@@ -15,6 +15,10 @@ public sealed class OrdersHttp(OrdersServices services, HealthCheckService healt
     public Task<IActionResult> PlaceOrder([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "orders")] HttpRequest req, CancellationToken ct) =>
         OrdersEndpoints.PlaceOrder(req, req.HttpContext.User, services, ct).AsActionResult();
 
+    [Function(nameof(OrdersModule.Routes.SearchOrders))]
+    public Task<IActionResult> SearchOrders([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "orders")] HttpRequest req, CancellationToken ct) =>
+        OrdersEndpoints.SearchOrders(req.Query["status"], req.Query["customerId"], req.Query["pageSize"], req.Query["continuation"], services, ct).AsActionResult();
+
     [Function(nameof(OrdersModule.Routes.GetOrder))]
     public Task<IActionResult> GetOrder([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "orders/{orderId}")] HttpRequest req, string orderId, CancellationToken ct) =>
         OrdersEndpoints.GetOrder(orderId, req.HttpContext.User, services, ct).AsActionResult();

@@ -31,9 +31,10 @@ public static class OrdersModule
         public static readonly ApiRoute PlaceOrder = new(nameof(PlaceOrder), "POST", "/api/orders",
             RoutePolicy.For(Roles.Customer).WithBody(32 * 1024).RateLimited(SubjectRateLimits.PlaceOrder));
         public static readonly ApiRoute GetOrder = new(nameof(GetOrder), "GET", "/api/orders/{orderId}", RoutePolicy.For(Roles.Customer, Roles.Operator));
+        public static readonly ApiRoute SearchOrders = new(nameof(SearchOrders), "GET", "/api/orders", RoutePolicy.For(Roles.Operator));
         public static readonly ApiRoute GetCustomerOrders = new(nameof(GetCustomerOrders), "GET", "/api/customers/{customerId}/orders", RoutePolicy.For(Roles.Customer, Roles.Operator));
 
-        public static readonly IReadOnlyList<ApiRoute> All = [PlaceOrder, GetOrder, GetCustomerOrders];
+        public static readonly IReadOnlyList<ApiRoute> All = [PlaceOrder, SearchOrders, GetOrder, GetCustomerOrders];
     }
 
     /// <summary>
@@ -57,7 +58,7 @@ public static class OrdersModule
         return services;
     }
 
-    /// <summary>Maps <c>POST /api/orders</c>, <c>GET /api/orders/{orderId}</c> and <c>GET /api/customers/{customerId}/orders</c>.</summary>
+    /// <summary>Maps <c>POST /api/orders</c>, <c>GET /api/orders</c> (operators' search), <c>GET /api/orders/{orderId}</c> and <c>GET /api/customers/{customerId}/orders</c>.</summary>
     public static IEndpointRouteBuilder MapOrdersApi(this IEndpointRouteBuilder routes)
     {
         routes.MapApi(Routes.PlaceOrder, OrdersEndpoints.PlaceOrder)
@@ -68,6 +69,14 @@ public static class OrdersModule
             .Produces<OrderAccepted>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
+            .WithTags(Name);
+        routes.MapApi(Routes.SearchOrders, OrdersEndpoints.SearchOrders)
+            .WithSummary("Operators: orders of every customer from the read model, a page at a time (in store order: by customer, then order id). "
+                + "?customerId= reads one customer's orders, ?status=Pending|Confirmed|Cancelled filters; ?pageSize= (1–200, default 50) and "
+                + "?continuation= (the previous page's, opaque) page through; a continuation that is not one is a 400 naming it.")
+            .Paged()
+            .Produces<Page<CustomerOrderView>>()
+            .ProducesValidationProblem()
             .WithTags(Name);
         routes.MapApi(Routes.GetOrder, OrdersEndpoints.GetOrder)
             .WithSummary("An order with its status, items and (once confirmed) total; a customer sees only their own (others: 404).")

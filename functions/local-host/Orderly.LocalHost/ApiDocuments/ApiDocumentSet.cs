@@ -10,7 +10,7 @@ namespace Orderly.LocalHost.ApiDocuments;
 /// </summary>
 public static class ApiDocumentSet
 {
-    /// <summary>Where the interactive reference is (GET / leads there).</summary>
+    /// <summary>Where the interactive reference is (the console at GET / links it in its header).</summary>
     public const string ReferencePath = "/reference";
 
     /// <summary>Where each document is; <c>{documentName}</c> is a context or <c>admin</c>.</summary>
@@ -35,7 +35,7 @@ public static class ApiDocumentSet
         return services;
     }
 
-    /// <summary>Maps the documents, the reference (its script and styles come from the Scalar.AspNetCore package) and GET /.</summary>
+    /// <summary>Maps the documents and the reference (its script and styles come from the Scalar.AspNetCore package).</summary>
     public static WebApplication MapApiDocuments(this WebApplication app)
     {
         app.MapOpenApi(DocumentPattern).RequirePolicy(RoutePolicy.Anyone);
@@ -49,7 +49,6 @@ public static class ApiDocumentSet
                 .DisableAgent()
                 .DisableMcp())
             .RequirePolicy(RoutePolicy.Anyone);
-        app.MapGet("/", () => TypedResults.Redirect(ReferencePath)).ExcludeFromDescription().RequirePolicy(RoutePolicy.Anyone);
         return app;
     }
 }

@@ -9,7 +9,7 @@ namespace Orderly.LocalHost.ApiDocuments;
 
 /// <summary>
 /// What an operation's handler signature does not show, read from the route's metadata: who may call it (the route policy, as
-/// <c>x-orderly-access</c> and a security requirement), the headers read and echoed, the query parameters it cannot go without,
+/// <c>x-orderly-access</c> and a security requirement), the headers read and echoed, the query parameters it cannot go without or reads as integers,
 /// and the headers of its answers.
 /// </summary>
 internal static class OperationDetails
@@ -35,6 +35,17 @@ internal static class OperationDetails
         foreach (var name in metadata.OfType<RequiredQuery>().SelectMany(q => q.Names))
         foreach (var parameter in operation.Parameters.OfType<OpenApiParameter>().Where(p => p.In == ParameterLocation.Query && p.Name == name))
             parameter.Required = true;
+        foreach (var integer in metadata.OfType<IntegerQuery>())
+        foreach (var parameter in operation.Parameters.OfType<OpenApiParameter>().Where(p => p.In == ParameterLocation.Query && p.Name == integer.Name))
+        {
+            parameter.Schema = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Integer,
+                Minimum = integer.Minimum.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Maximum = integer.Maximum.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Default = JsonValue.Create(integer.Default),
+            };
+        }
 
         foreach (var (status, response) in operation.Responses ?? [])
         {

@@ -26,10 +26,14 @@ public sealed record OrderView(
         new(o.OrderId, o.CustomerId, o.Status, o.Items, o.Total, o.CancellationReason, o.CreatedAt, o.UpdatedAt);
 }
 
-/// <summary>One line of <c>GET /api/customers/{customerId}/orders</c> (the read model; eventually consistent with the orders).</summary>
+/// <summary>
+/// One line of <c>GET /api/customers/{customerId}/orders</c> and of the operator's <c>GET /api/orders</c> (the read model;
+/// eventually consistent with the orders).
+/// </summary>
 /// <param name="ItemCount">Units ordered (the sum of the lines' quantities), as the customer's notifications count items.</param>
 public sealed record CustomerOrderView(
     string OrderId,
+    string CustomerId,
     OrderStatus Status,
     Money? Total,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? CancellationReason,
@@ -38,7 +42,7 @@ public sealed record CustomerOrderView(
     DateTimeOffset UpdatedAt)
 {
     public static CustomerOrderView Of(CustomerOrderSummary s) =>
-        new(s.OrderId, s.Status, s.Total, s.CancellationReason, s.ItemCount, s.PlacedAt, s.UpdatedAt);
+        new(s.OrderId, s.CustomerId, s.Status, s.Total, s.CancellationReason, s.ItemCount, s.PlacedAt, s.UpdatedAt);
 }
 
 /// <summary>The body of <c>POST /api/orders</c>, for the OpenAPI document (the endpoint reads and checks the JSON itself).</summary>

@@ -116,6 +116,42 @@ public static class OrdersEndpoints
         return TypedResults.Ok(orders);
     }
 
+    /// <summary>
+    /// <c>GET /api/orders?status=&amp;customerId=&amp;pageSize=&amp;continuation=</c> (operators): orders from the customers' read
+    /// model, a page at a time, in store order (by customer, then order id), not by time. With <c>customerId</c> it reads
+    /// that customer's partition only; <c>status</c> filters on the summary's status.
+    /// </summary>
+    public static async Task<Results<Ok<Page<CustomerOrderView>>, ValidationProblem>> SearchOrders(
+        string? status, string? customerId, string? pageSize, string? continuation,
+        [FromServices] OrdersServices services, CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        var customer = QueryValue.Single(customerId, "customerId", PlaceOrderInput.MaxCustomerIdLength, errors, required: false);
+        var statusName = QueryValue.Single(status, "status", 16, errors, required: false);
+        // By name only: Enum.TryParse would also take "1" or "Pending,Cancelled".
+        var wanted = statusName is null ? null
+            : Enum.GetValues<OrderStatus>().Cast<OrderStatus?>().FirstOrDefault(s => s.ToString()!.Equals(statusName, StringComparison.OrdinalIgnoreCase));
+        if (statusName is not null && wanted is null) errors.Add("status", "status must be Pending, Confirmed or Cancelled.");
+        var (size, from) = PageQuery.Read(pageSize, continuation, errors);
+        if (errors.Any) return errors.ToProblem();
+
+        var listing = new DocumentListing(CustomerOrderSummary.Kind, size)
+        {
+            PartitionKey = customer is null ? null : CustomerOrderSummary.PartitionFor(customer),
+            Where = wanted is { } s ? [new BodyFieldEquals("status", s.ToString())] : [],
+            Continuation = from,
+        };
+        try
+        {
+            var page = await services.Store.ListAsync(listing, cancellationToken).ConfigureAwait(false);
+            return TypedResults.Ok(new Page<CustomerOrderView>(page.Items.Select(d => CustomerOrderView.Of(d.As<CustomerOrderSummary>())).ToList(), page.Continuation));
+        }
+        catch (InvalidContinuationException)
+        {
+            return PageQuery.InvalidContinuation().ToProblem();
+        }
+    }
+
     private static Accepted<OrderAccepted> Accepted(Order order) =>
         TypedResults.Accepted($"/api/orders/{order.OrderId}", new OrderAccepted(order.OrderId, order.Status));
 }

@@ -202,7 +202,7 @@ public sealed class CheckoutSaga
         record.Status = CompensationRecord.Running;
         record.StartedAt = Now;
         _status.CurrentStep = record.Name;
-        var outcome = await RetryAsync(record.Name, queue, command, n => { record.Attempts = n; Publish(); });
+        var outcome = await RetryAsync(record.Name, queue, command, record.AttemptLog, n => record.Attempts = n);
         record.FinishedAt = Now;
         record.Status = outcome.Reply is not null ? CompensationRecord.Succeeded : CompensationRecord.Failed;
         record.Detail = outcome.Reply is not null ? null : outcome.FailureDetail;
@@ -215,7 +215,7 @@ public sealed class CheckoutSaga
         var record = new StepRecord { Name = name, StartedAt = Now };
         _status.Steps.Add(record);
         _status.CurrentStep = name;
-        var outcome = await RetryAsync(name, queue, command, n => { record.Attempts = n; Publish(); });
+        var outcome = await RetryAsync(name, queue, command, record.AttemptLog, n => record.Attempts = n);
         record.FinishedAt = Now;
         record.Status = outcome.Reply is not null ? StepRecord.Succeeded : StepRecord.Failed;
         record.Detail = outcome.Reply is not null ? null : outcome.FailureDetail;
@@ -224,7 +224,7 @@ public sealed class CheckoutSaga
     }
 
     /// <summary>Sends and waits, again after a durable backoff, until a reply comes (a matching one or a wrong one) or the attempts are spent.</summary>
-    private async Task<Exchange> RetryAsync(string name, string queue, object command, Action<int> onAttempt)
+    private async Task<Exchange> RetryAsync(string name, string queue, object command, List<AttemptRecord> log, Action<int> onAttempt)
     {
         var policy = new StepRetryPolicy(Math.Max(1, _settings.CompensationAttempts), _settings.CompensationBackoff);
         Exchange last = default;
@@ -232,7 +232,7 @@ public sealed class CheckoutSaga
         {
             if (attempt > 1) await _ctx.DelayAsync(policy.DelayBefore(attempt));
             onAttempt(attempt);
-            last = await ExchangeAsync(name, queue, command, attempt);
+            last = await ExchangeAsync(name, queue, command, attempt, log);
             // A wrong answer is not retried: it is evidence for a person, and asking again would only be answered the same.
             if (last.Reply is not null || last.FailureReason == ReplyMismatch) return last;
         }
@@ -256,15 +256,13 @@ public sealed class CheckoutSaga
         var record = new StepRecord { Name = name, StartedAt = Now, Attempts = 1 };
         _status.Steps.Add(record);
         _status.CurrentStep = name;
-        Publish();
         var asks = Math.Max(1, _settings.StepAsks);
-        var exchange = await ExchangeAsync(name, queue, command, attempt: 1);
+        var exchange = await ExchangeAsync(name, queue, command, attempt: 1, record.AttemptLog);
         for (var ask = 2; ask <= asks && exchange.FailureReason == Timeout; ask++)
         {
             _log.LogWarning("Checkout of order {OrderId}: asking {Step} again ({Ask} of {Asks})", _input.OrderId, name, ask, asks);
             record.Attempts = ask;
-            Publish();
-            exchange = await ExchangeAsync(name, queue, command, ask);
+            exchange = await ExchangeAsync(name, queue, command, ask, record.AttemptLog);
         }
         if (exchange.Reply is null)
         {
@@ -281,11 +279,25 @@ public sealed class CheckoutSaga
     /// <summary>
     /// One command and the wait for its reply: the event name is the command's message id (the reply's causation id). The
     /// reply is taken only when it matches what was asked (<see cref="ReplyCheck"/>); otherwise the exchange fails with
-    /// <see cref="ReplyMismatch"/> and a Critical alert.
+    /// <see cref="ReplyMismatch"/> and a Critical alert. Each exchange is logged as an <see cref="AttemptRecord"/> and published.
     /// </summary>
-    private async Task<Exchange> ExchangeAsync(string name, string queue, object command, int attempt)
+    private async Task<Exchange> ExchangeAsync(string name, string queue, object command, int attempt, List<AttemptRecord> log)
     {
         var messageId = CheckoutMessageIds.For(_input.OrderId, name, attempt);
+        var record = new AttemptRecord { Number = attempt, MessageId = messageId, StartedAt = Now, TraceId = TraceIdOf(_input.TraceParent) };
+        log.Add(record);
+        Publish();
+        var exchange = await ExchangeOnceAsync(name, queue, command, messageId, record);
+        record.FinishedAt = Now;
+        record.DurationMs = (record.FinishedAt.Value - record.StartedAt).TotalMilliseconds;
+        record.Outcome = exchange.Reply is not null ? AttemptRecord.Replied
+            : exchange.FailureReason == Timeout ? AttemptRecord.TimedOut : AttemptRecord.Failed;
+        record.Reason = exchange.FailureDetail;
+        return exchange;
+    }
+
+    private async Task<Exchange> ExchangeOnceAsync(string name, string queue, object command, string messageId, AttemptRecord record)
+    {
         var send = new CheckoutCommand(messageId, queue, MessageCatalog.For(command.GetType()).Name,
             JsonSerializer.SerializeToElement(command, command.GetType(), MessageCatalog.JsonOptions),
             _input.OrderId, _lastCause, _input.TraceParent, _settings.Queues.Replies);
@@ -308,6 +320,7 @@ public sealed class CheckoutSaga
         }
 
         _lastCause = wait.Payload.Id;
+        record.TraceId = TraceIdOf(wait.Payload.TraceParent) ?? record.TraceId;
         object reply;
         try
         {
@@ -319,6 +332,7 @@ public sealed class CheckoutSaga
             return new Exchange(null, StepFailed, $"unreadable reply: {ex.Reason}");
         }
 
+        record.Reply = reply.GetType().Name;
         var mismatches = _check.Mismatches(command, reply);
         if (mismatches.Count == 0) return new Exchange(reply, null, null);
         var detail = $"{reply.GetType().Name} does not match {name}: {string.Join("; ", mismatches)}";
@@ -341,6 +355,10 @@ public sealed class CheckoutSaga
         }
         Publish();
     }
+
+    /// <summary>The trace id of a W3C traceparent (<c>00-traceid-spanid-flags</c>), or null when there is none.</summary>
+    private static string? TraceIdOf(string? traceParent) =>
+        traceParent is { Length: >= 35 } && traceParent[2] == '-' && traceParent[35] == '-' ? traceParent[3..35] : null;
 
     private DateTimeOffset Now => new(DateTime.SpecifyKind(_ctx.CurrentUtcDateTime, DateTimeKind.Utc));
 

@@ -44,6 +44,9 @@ public sealed class StepRecord
     public DateTimeOffset StartedAt { get; init; }
     public DateTimeOffset? FinishedAt { get; set; }
     public string? Detail { get; set; }
+
+    /// <summary>Each ask of the step, in order (absent from statuses published before attempts were recorded).</summary>
+    public List<AttemptRecord> AttemptLog { get; init; } = [];
 }
 
 /// <summary>One compensation: registered after its step, with what the step returned (e.g. the payment id).</summary>
@@ -67,4 +70,43 @@ public sealed class CompensationRecord
     public DateTimeOffset? StartedAt { get; set; }
     public DateTimeOffset? FinishedAt { get; set; }
     public string? Detail { get; set; }
+
+    /// <summary>Each try of the compensation, in order (absent from statuses published before attempts were recorded).</summary>
+    public List<AttemptRecord> AttemptLog { get; init; } = [];
+}
+
+/// <summary>
+/// One ask of a step or compensation: the command sent, when (saga time, so a replay writes the same record) and what came
+/// back. The runtime's own send retries happen inside one attempt; a saga's re-ask or retry is a new attempt.
+/// </summary>
+public sealed class AttemptRecord
+{
+    public const string Running = "Running";
+    public const string Replied = "Replied";
+    public const string TimedOut = "TimedOut";
+    public const string Failed = "Failed";
+
+    /// <summary>1 for the first ask, counting up.</summary>
+    public required int Number { get; init; }
+
+    /// <summary>The command's message id (the reply's causation id).</summary>
+    public required string MessageId { get; init; }
+
+    public required DateTimeOffset StartedAt { get; init; }
+    public DateTimeOffset? FinishedAt { get; set; }
+
+    /// <summary>Milliseconds from the send to the reply or the give-up, in saga time.</summary>
+    public double? DurationMs { get; set; }
+
+    /// <summary>Running, Replied (a reply that matched what was asked), TimedOut or Failed.</summary>
+    public string Outcome { get; set; } = Running;
+
+    /// <summary>The reply's message type (e.g. <c>PaymentDeclined</c>) when one came, matching or not.</summary>
+    public string? Reply { get; set; }
+
+    /// <summary>Why the attempt failed (the timeout, the send error, the mismatch); absent when a matching reply came.</summary>
+    public string? Reason { get; set; }
+
+    /// <summary>The W3C trace id the command and its reply travelled under: the key to their log lines and spans.</summary>
+    public string? TraceId { get; set; }
 }
