@@ -1,5 +1,6 @@
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orderly.Functions.Hosting;
 using Orderly.Operations;
 
@@ -17,6 +18,7 @@ public static class OperationsApp
     {
         builder.AddOrderlyFunctionApp(OperationsModule.Name, OperationsModule.DeadLetterEntities, OperationsModule.Routes.All);
         builder.Services.AddSingleton(ConsoleConfig.ForAzure(builder.Configuration));
+        builder.Services.TryAddSingleton(TimeProvider.System); // the list's age filters
         return builder;
     }
 }

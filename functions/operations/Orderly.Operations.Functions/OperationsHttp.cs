@@ -13,7 +13,7 @@ namespace Orderly.Operations.Functions;
 /// The operations HTTP surface, each a call into the shared endpoints. The host serves from the root (host.json routePrefix ""),
 /// so every route is the whole path, the same as the local host's.
 /// </summary>
-public sealed class OperationsHttp(IDeadLetterQueue deadLetters, ConsoleConfig console, HealthCheckService health)
+public sealed class OperationsHttp(IDeadLetterQueue deadLetters, TimeProvider time, ConsoleConfig console, HealthCheckService health)
 {
     [Function(nameof(OperationsModule.Routes.ConsolePage))]
     public IActionResult ConsolePage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "")] HttpRequest req) =>
@@ -30,7 +30,13 @@ public sealed class OperationsHttp(IDeadLetterQueue deadLetters, ConsoleConfig c
     [Function(nameof(OperationsModule.Routes.ListDeadLetters))]
     public Task<IActionResult> ListDeadLetters([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/admin/dead-letters")] HttpRequest req,
         CancellationToken ct) =>
-        DeadLetterEndpoints.List(deadLetters, req.Query["entity"], req.Query["status"], ct).AsActionResult();
+        DeadLetterEndpoints.List(deadLetters, time, req.Query["entity"], req.Query["status"], req.Query["reason"],
+            req.Query["minAgeSeconds"], req.Query["maxAgeSeconds"], ct).AsActionResult();
+
+    [Function(nameof(OperationsModule.Routes.ResubmitDeadLetters))]
+    public Task<IActionResult> ResubmitDeadLetters([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/admin/dead-letters/resubmit")] HttpRequest req,
+        CancellationToken ct) =>
+        DeadLetterEndpoints.ResubmitMatching(req, deadLetters, time, req.HttpContext.User, ct).AsActionResult();
 
     [Function(nameof(OperationsModule.Routes.ShowDeadLetter))]
     public Task<IActionResult> ShowDeadLetter([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/admin/dead-letters/{id}")] HttpRequest req,

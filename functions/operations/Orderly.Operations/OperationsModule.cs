@@ -32,6 +32,8 @@ public static class OperationsModule
         private static readonly RoutePolicy Operator = RoutePolicy.For(Roles.Operator);
 
         public static readonly ApiRoute ListDeadLetters = new(nameof(ListDeadLetters), "GET", "/api/admin/dead-letters", Operator);
+        public static readonly ApiRoute ResubmitDeadLetters = new(nameof(ResubmitDeadLetters), "POST", "/api/admin/dead-letters/resubmit",
+            Operator.WithBody(DeadLetterEndpoints.MaxBulkBodyBytes));
         public static readonly ApiRoute ShowDeadLetter = new(nameof(ShowDeadLetter), "GET", "/api/admin/dead-letters/{id}", Operator);
         public static readonly ApiRoute ResubmitDeadLetter = new(nameof(ResubmitDeadLetter), "POST", "/api/admin/dead-letters/{id}/resubmit",
             Operator.WithBody(DeadLetterEndpoints.MaxResubmitBytes));
@@ -39,6 +41,6 @@ public static class OperationsModule
             Operator.WithBody(DeadLetterEndpoints.MaxIgnoreBytes));
 
         public static readonly IReadOnlyList<ApiRoute> All =
-            [ConsolePage, ConsoleConfig, ConsoleFile, ListDeadLetters, ShowDeadLetter, ResubmitDeadLetter, IgnoreDeadLetter];
+            [ConsolePage, ConsoleConfig, ConsoleFile, ListDeadLetters, ResubmitDeadLetters, ShowDeadLetter, ResubmitDeadLetter, IgnoreDeadLetter];
     }
 }
