@@ -29,6 +29,7 @@ public sealed class BenchmarkCommandLineTests
     [InlineData("load", "--orders", "--concurrency", "--rate", "--token")]
     [InlineData("store", "--writers", "--seconds", "--dir")]
     [InlineData("bus", "--messages", "--mode")]
+    [InlineData("peers", "--sagas", "--engines", "--warmup")]
     public async Task Help_lists_the_command_s_options_and_runs_nothing(string command, params string[] options)
     {
         var (exit, output, error) = await RunAsync(command, "--help");
@@ -44,6 +45,8 @@ public sealed class BenchmarkCommandLineTests
     [InlineData("load --order 5", "unknown option --order")]
     [InlineData("load --orders many", "--orders 'many' is not a whole number")]
     [InlineData("bus --messages", "--messages needs a value")]
+    [InlineData("peers --engines embedded,dapr", "unknown engine 'dapr'")]
+    [InlineData("peers --sagas 0", "--sagas '0' is not a whole number of at least 1")]
     public async Task A_mistyped_option_stops_the_run_naming_it(string commandLine, string said)
     {
         var (exit, output, error) = await RunAsync(commandLine.Split(' '));
@@ -59,6 +62,7 @@ public sealed class BenchmarkCommandLineTests
         var (exit, output, _) = await RunAsync("--help");
 
         Assert.Equal(0, exit);
-        Assert.Contains("<bus|load|store>", output, StringComparison.Ordinal);
+        foreach (var command in new[] { "bus", "load", "peers", "store" })
+            Assert.Matches($@"<([a-z]+\|)*{command}(\|[a-z]+)*>", output);
     }
 }

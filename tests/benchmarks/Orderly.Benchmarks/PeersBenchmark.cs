@@ -35,16 +35,17 @@ public static class PeersBenchmark
         var starters = line.Int("--starters", 8, "concurrent callers starting them");
         var engines = line.Text("--engines", string.Join(',', Engines), "which engines, comma-separated");
         var timeoutSeconds = line.Int("--timeout", 600, "seconds an engine may take before the run fails");
+        var warmup = line.Int("--warmup", 10, "sagas each engine runs first, not measured (JIT, connections, queues)", least: 0);
+        if (line.Stop(out var exit)) return exit;
         var chosen = engines.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (chosen.FirstOrDefault(e => !Engines.Contains(e)) is { } unknown)
         {
             Console.Error.WriteLine($"peers: unknown engine '{unknown}' in --engines (known: {string.Join(", ", Engines)})");
             return 2;
         }
-        if (line.Stop(out var exit)) return exit;
 
         var timeout = TimeSpan.FromSeconds(timeoutSeconds);
-        Console.WriteLine($"peers benchmark: {sagas} sagas of {Steps} sequential steps (stubs answer at once), {starters} starters, " +
+        Console.WriteLine($"peers benchmark: {sagas} sagas of {Steps} sequential steps (stubs answer at once), {starters} starters, {warmup} warm-up sagas per engine, " +
             $"{Environment.ProcessorCount} cores, load average {LoadAverage()}");
         var results = new List<Result>();
         foreach (var engine in Engines.Where(chosen.Contains))
@@ -53,9 +54,9 @@ public static class PeersBenchmark
             {
                 var result = engine switch
                 {
-                    "embedded" => await RunEmbeddedAsync(sagas, starters, timeout),
-                    "azure-storage" => await RunAzureStorageAsync(sagas, starters, timeout),
-                    _ => await RunDurableInMemoryAsync(sagas, starters, timeout),
+                    "embedded" => await RunEmbeddedAsync(sagas, warmup, starters, timeout),
+                    "azure-storage" => await RunAzureStorageAsync(sagas, warmup, starters, timeout),
+                    _ => await RunDurableInMemoryAsync(sagas, warmup, starters, timeout),
                 };
                 results.Add(result);
                 Console.WriteLine($"  {engine}: done in {result.Elapsed.TotalSeconds:N1} s");
@@ -94,11 +95,11 @@ public static class PeersBenchmark
         });
     }
 
-    private static async Task<Result> RunEmbeddedAsync(int sagas, int starters, TimeSpan timeout)
+    private static async Task<Result> RunEmbeddedAsync(int sagas, int warmup, int starters, TimeSpan timeout)
     {
         var path = Path.Combine(Path.GetTempPath(), "orderly-peers-bench", Guid.NewGuid().ToString("N") + ".db");
         var database = new SqliteDatabase(path);
-        var counter = new StepCounter(sagas * Steps);
+        var counter = new StepCounter();
         var services = new ServiceCollection();
         services.AddLogging();
         AddPeerSaga(services, counter);
@@ -108,7 +109,13 @@ public static class PeersBenchmark
         await runner.StartAsync(CancellationToken.None);
         try
         {
-            return await MeasureAsync("embedded", true, sagas, starters, counter, runner, runner, timeout);
+            var before = database.CommitStats;
+            var result = await MeasureAsync("embedded", true, sagas, warmup, starters, counter, runner, runner, timeout);
+            var after = database.CommitStats;
+            // Every write of the runner is a unit of work; units share a commit (one fsync) when they come together.
+            Console.WriteLine($"  embedded: {(double)(after.Units - before.Units) / (sagas + warmup):N1} units of work per saga, " +
+                $"{(double)(after.Units - before.Units) / Math.Max(1, after.Commits - before.Commits):N1} units per commit");
+            return result;
         }
         finally
         {
@@ -118,7 +125,7 @@ public static class PeersBenchmark
         }
     }
 
-    private static async Task<Result> RunAzureStorageAsync(int sagas, int starters, TimeSpan timeout)
+    private static async Task<Result> RunAzureStorageAsync(int sagas, int warmup, int starters, TimeSpan timeout)
     {
         string connection;
         try
@@ -131,7 +138,7 @@ public static class PeersBenchmark
         }
         // The local host's settings (Sagas:AzureStorage), on a task hub of this run's own, deleted at the end.
         var options = new AzureStorageSagaOptions { ConnectionString = connection, TaskHub = "peers" + Guid.NewGuid().ToString("N")[..12] };
-        var counter = new StepCounter(sagas * Steps);
+        var counter = new StepCounter();
         var services = new ServiceCollection();
         services.AddLogging(); // nothing written: the engine's own lines would cost it time the others do not pay
         AddPeerSaga(services, counter);
@@ -141,7 +148,7 @@ public static class PeersBenchmark
         await worker.StartAsync(CancellationToken.None);
         try
         {
-            return await MeasureAsync("azure-storage", true, sagas, starters, counter, worker.Client, worker.Client, timeout);
+            return await MeasureAsync("azure-storage", true, sagas, warmup, starters, counter, worker.Client, worker.Client, timeout);
         }
         finally
         {
@@ -156,9 +163,9 @@ public static class PeersBenchmark
         }
     }
 
-    private static async Task<Result> RunDurableInMemoryAsync(int sagas, int starters, TimeSpan timeout)
+    private static async Task<Result> RunDurableInMemoryAsync(int sagas, int warmup, int starters, TimeSpan timeout)
     {
-        var counter = new StepCounter(sagas * Steps);
+        var counter = new StepCounter();
         var services = new ServiceCollection();
         services.AddLogging();
         AddPeerSaga(services, counter);
@@ -173,7 +180,7 @@ public static class PeersBenchmark
         try
         {
             var client = provider.GetRequiredService<DurableSagaClient>();
-            return await MeasureAsync("durable-in-memory", false, sagas, starters, counter, client, client, timeout);
+            return await MeasureAsync("durable-in-memory", false, sagas, warmup, starters, counter, client, client, timeout);
         }
         finally
         {
@@ -185,9 +192,17 @@ public static class PeersBenchmark
     /// Starts every saga in one burst, waits for every step to have run, then reads each instance until it is Completed:
     /// latency is from the start call to the engine's own record of the completion, throughput is N over first start to last completion.
     /// </summary>
-    private static async Task<Result> MeasureAsync(string engine, bool durable, int sagas, int starters, StepCounter counter,
+    private static async Task<Result> MeasureAsync(string engine, bool durable, int sagas, int warmup, int starters, StepCounter counter,
         ISagaStarter starter, ISagaStatusReader status, TimeSpan timeout)
     {
+        if (warmup > 0) await RoundAsync(engine, durable, warmup, starters, counter, starter, status, timeout);
+        return await RoundAsync(engine, durable, sagas, starters, counter, starter, status, timeout);
+    }
+
+    private static async Task<Result> RoundAsync(string engine, bool durable, int sagas, int starters, StepCounter counter,
+        ISagaStarter starter, ISagaStatusReader status, TimeSpan timeout)
+    {
+        counter.Expect(sagas * Steps);
         var run = Guid.NewGuid().ToString("N")[..8];
         var startedAt = new DateTimeOffset[sagas];
         var next = -1;
@@ -239,19 +254,28 @@ public static class PeersBenchmark
 
     private sealed record Result(string Engine, bool Durable, double PerSecond, double P50, double P99, double Max, TimeSpan Elapsed);
 
-    /// <summary>Counts step executions; done when every saga's every step ran.</summary>
-    private sealed class StepCounter(int expected)
+    /// <summary>Counts step executions of one round; done when every saga's every step ran.</summary>
+    private sealed class StepCounter
     {
-        private readonly TaskCompletionSource _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private TaskCompletionSource _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _expected = int.MaxValue;
         private int _ran;
 
-        public Task AllRan => _all.Task;
+        public Task AllRan => Volatile.Read(ref _all).Task;
 
         public int Count => Volatile.Read(ref _ran);
 
+        /// <summary>Starts a round (the previous one has ended: every saga of it is Completed).</summary>
+        public void Expect(int steps)
+        {
+            Volatile.Write(ref _all, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            Volatile.Write(ref _ran, 0);
+            Volatile.Write(ref _expected, steps);
+        }
+
         public void Ran()
         {
-            if (Interlocked.Increment(ref _ran) >= expected) _all.TrySetResult();
+            if (Interlocked.Increment(ref _ran) >= Volatile.Read(ref _expected)) Volatile.Read(ref _all).TrySetResult();
         }
     }
 
