@@ -81,10 +81,16 @@ internal sealed class RunningSaga
     {
         while (true)
         {
+            if (_engine.Stopping.IsCancellationRequested)
+            {
+                // Raisers still waiting hear that their event was not taken; the next start resumes the saga from its journal.
+                Leave(new OperationCanceledException("The saga runner is stopping."));
+                return;
+            }
             List<SagaArrival> arrivals;
             lock (_lock)
             {
-                if (_gone || _inbox.Count == 0 || _engine.Stopping.IsCancellationRequested)
+                if (_gone || _inbox.Count == 0)
                 {
                     _turning = false;
                     return;
