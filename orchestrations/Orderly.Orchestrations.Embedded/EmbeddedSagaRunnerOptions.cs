@@ -8,9 +8,6 @@ public sealed class EmbeddedSagaRunnerOptions
     /// <summary>How many sagas run at once; the others wait as Pending, in start order (keeps a burst from flooding the services).</summary>
     public int MaxConcurrentSagas { get; set; } = 32;
 
-    /// <summary>The longest the timer loop sleeps without being woken (a safety net; new timers wake it at once).</summary>
-    public TimeSpan TimerPollInterval { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>How long a saga run or the timer loop waits after the store failed under it, before trying again.</summary>
+    /// <summary>How long a saga whose turn could not be journaled waits before it is replayed from its journal.</summary>
     public Backoff RunRetryBackoff { get; set; } = new(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5));
 }

@@ -80,6 +80,86 @@ public sealed class EmbeddedSagaRunnerTests : SagaRuntimeContract
     }
 
     [Fact]
+    public async Task A_running_saga_stays_in_memory_and_is_replayed_only_after_a_restart()
+    {
+        var counted = new CountedSaga();
+        var path = EmbeddedTestRuntime.NewPath();
+        await using (var first = await SagaHarness.StartAsync(new EmbeddedTestRuntime(path) { DeleteOnDispose = false }, counted.Register))
+        {
+            await first.StartAsync(CountedSaga.Name, "c1", "x");
+            await first.WaitForAsync("c1", CountedSaga.IsWaiting);
+            Assert.Equal(1, counted.Runs); // its first step's outcome did not run it again from the start
+        }
+
+        await using var second = await SagaHarness.StartAsync(new EmbeddedTestRuntime(path), counted.Register);
+        await second.RaiseAsync("c1", "go", "b");
+        var end = await second.WaitForEndAsync("c1");
+
+        Assert.Equal(SagaRuntimeStatus.Completed, end.RuntimeStatus);
+        Assert.Equal("a+b", SagaHarness.Output<string>(end));
+        Assert.Equal(2, counted.Runs);                // replayed once, at the restart, and never again per step
+        Assert.Equal(1, counted.Executions["a"]);    // journaled before the restart: replayed, not run again
+    }
+
+    [Fact]
+    public async Task A_saga_whose_turn_cannot_be_journaled_is_evicted_and_replayed_from_its_journal()
+    {
+        var counted = new CountedSaga();
+        var loggers = new CapturingLoggerFactory();
+        var runtime = new EmbeddedTestRuntime(EmbeddedTestRuntime.NewPath());
+        await using var h = await SagaHarness.StartAsync(runtime, counted.Register, loggers);
+        await h.StartAsync(CountedSaga.Name, "c1", "x");
+        await h.WaitForAsync("c1", CountedSaga.IsWaiting);
+
+        // The event's turn cannot be committed: its raiser hears so (a reply handler fails and its message comes again) ...
+        runtime.Database.Faults.FailFor(TimeSpan.FromSeconds(1));
+        await Assert.ThrowsAnyAsync<Exception>(() => h.RaiseAsync("c1", "go", "lost"));
+        await Eventually.TrueAsync(() => !runtime.Database.Faults.Failing, timeoutMs: 5_000);
+
+        // ... and the saga, whose memory had run ahead of its journal, is rebuilt from the journal and takes the next one.
+        await h.RaiseAsync("c1", "go", "b");
+        var end = await h.WaitForEndAsync("c1");
+
+        Assert.Equal("a+b", SagaHarness.Output<string>(end));
+        Assert.True(counted.Runs >= 2);              // replayed after the eviction
+        Assert.Equal(1, counted.Executions["a"]);    // journaled before it: not run again
+        Assert.False(counted.Executions.ContainsKey("lost")); // what the failed turn asked for never started
+        Assert.Contains(loggers.Entries, e => e.Message.Contains("replaying it from its journal", StringComparison.Ordinal));
+    }
+
+    /// <summary>A saga that counts how often its code runs from the start: once in memory, once more per replay.</summary>
+    private sealed class CountedSaga
+    {
+        public const string Name = "Counted";
+        private int _runs;
+
+        public int Runs => Volatile.Read(ref _runs);
+
+        public ConcurrentDictionary<string, int> Executions { get; } = new();
+
+        public static bool IsWaiting(SagaInstanceStatus s) => s.CustomStatus?.GetRawText() == "\"waiting\"";
+
+        public void Register(Microsoft.Extensions.DependencyInjection.IServiceCollection services)
+        {
+            services.AddSaga<string, string>(Name, async (_, ctx, _) =>
+            {
+                Interlocked.Increment(ref _runs);
+                var a = await ctx.CallStepAsync<string>("Echo", "a");
+                ctx.SetCustomStatus("waiting");
+                var e = await ctx.WaitForEventAsync<string>("go", TimeSpan.FromMinutes(1));
+                var b = await ctx.CallStepAsync<string>("Echo", e.Payload);
+                ctx.SetCustomStatus("done");
+                return $"{a}+{b}";
+            });
+            services.AddSagaActivity<string, string>("Echo", (_, value, _) =>
+            {
+                Executions.AddOrUpdate(value, 1, (_, n) => n + 1);
+                return Task.FromResult(value);
+            });
+        }
+    }
+
+    [Fact]
     public async Task A_step_cut_off_by_a_restart_runs_again_but_has_one_effect()
     {
         var log = new StepLog { Gate = StepLog.Closed() };

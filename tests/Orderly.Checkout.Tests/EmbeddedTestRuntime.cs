@@ -35,11 +35,7 @@ public sealed class EmbeddedTestRuntime(string path) : TestSagaRuntime
     public override void AddTo(IServiceCollection services)
     {
         _database = new SqliteDatabase(Path);
-        services.AddEmbeddedSagaRunner(_ => _database, o =>
-        {
-            o.MaxConcurrentSagas = MaxConcurrentSagas;
-            o.TimerPollInterval = TimeSpan.FromMilliseconds(100);
-        });
+        services.AddEmbeddedSagaRunner(_ => _database, o => o.MaxConcurrentSagas = MaxConcurrentSagas);
     }
 
     // The runner takes its logger factory from the services (the harness registers the test's one there).

@@ -25,8 +25,7 @@ public static class SagaEngine
         {
             var read = new EmbeddedSagaRunnerOptions();
             var maxConcurrentSagas = sagas.ReadInt(nameof(read.MaxConcurrentSagas), read.MaxConcurrentSagas, least: 1);
-            var timerPollInterval = sagas.ReadDuration(nameof(read.TimerPollInterval), read.TimerPollInterval);
-            services.AddEmbeddedSagaRunner(_ => database, o => (o.MaxConcurrentSagas, o.TimerPollInterval) = (maxConcurrentSagas, timerPollInterval));
+            services.AddEmbeddedSagaRunner(_ => database, o => o.MaxConcurrentSagas = maxConcurrentSagas);
             return Embedded;
         }
 
