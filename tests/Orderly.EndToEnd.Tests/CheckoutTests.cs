@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 
 namespace Orderly.EndToEnd.Tests;
@@ -85,6 +86,26 @@ public sealed class CheckoutTests : ShopTest
         Assert.NotNull(continuation);
         var second = await Shop.GetJsonAsync($"api/orders?customerId={customer}&pageSize=1&continuation={Uri.EscapeDataString(continuation)}");
         Assert.Equal([confirmed, declined], first.Items().Concat(second.Items()).Select(o => o.Str("orderId")).Order());
+    }
+
+    [Fact]
+    public async Task Anyone_finds_a_new_product_in_the_paged_product_list()
+    {
+        var sku = ShopApi.NewSku("listed");
+        await Shop.CreateProductAsync(sku, 4m, stock: 3);
+        JsonElement? found = null;
+        string? continuation = null;
+        for (var pages = 0; found is null && pages < 50; pages++)
+        {
+            using var response = await Shop.Http.GetAsync("api/inventory/products?pageSize=200" + (continuation is null ? "" : "&continuation=" + Uri.EscapeDataString(continuation)));
+            await ShopApi.EnsureStatus(response, System.Net.HttpStatusCode.OK, "GET the product list");
+            var page = await response.Content.ReadFromJsonAsync<JsonElement>();
+            found = page.Items().Cast<JsonElement?>().FirstOrDefault(p => p!.Value.Str("sku") == sku);
+            continuation = page.Str("continuation");
+            if (continuation is null) break;
+        }
+        Assert.NotNull(found);
+        Assert.Equal((3, 4m), (found.Value.Int("available"), found.Value.Dec("unitPrice")));
     }
 
     [Fact]

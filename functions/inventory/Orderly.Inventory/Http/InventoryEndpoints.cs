@@ -121,6 +121,27 @@ public static class InventoryEndpoints
     }
 
     /// <summary>
+    /// <c>GET /api/inventory/products?pageSize=&amp;continuation=</c>: the catalogue with stock, a page at a time, read from the
+    /// products themselves, in store order (by sku in the local host; Cosmos DB's own order in Azure).
+    /// </summary>
+    public static async Task<Results<Ok<Page<ProductView>>, ValidationProblem>> ListProducts(
+        string? pageSize, string? continuation, [FromServices] InventoryServices services, CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        var (size, from) = PageQuery.Read(pageSize, continuation, errors);
+        if (errors.Any) return errors.ToProblem();
+        try
+        {
+            var page = await services.Store.ListAsync(new DocumentListing(Product.Kind, size) { Continuation = from }, cancellationToken).ConfigureAwait(false);
+            return TypedResults.Ok(new Page<ProductView>(page.Items.Select(d => ProductView.Of(d.As<Product>())).ToList(), page.Continuation));
+        }
+        catch (InvalidContinuationException)
+        {
+            return PageQuery.InvalidContinuation().ToProblem();
+        }
+    }
+
+    /// <summary>
     /// <c>GET /api/inventory/availability?skus=a,b</c>: the availability read model, eventually consistent (fed by StockLevelChanged;
     /// <c>asOf</c> says when each figure was true). Skus the view does not know (yet) are left out.
     /// </summary>
