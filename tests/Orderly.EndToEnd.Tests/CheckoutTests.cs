@@ -140,6 +140,9 @@ public sealed class CheckoutTests : ShopTest
         Assert.Equal("Confirmed", order.Str("status"));
         Assert.Equal("captured", Assert.Single(await Shop.PaymentsOfAsync(orderId)).StatusOf());
         Assert.Equal(new Product(2, 0, 2), await Shop.GetProductAsync(sku));
+        // The provider's retries happened inside one ask of the step; the checkout status says so.
+        var authorize = (await Shop.WaitForSagaEndAsync(orderId)).Prop("steps")!.Value.EnumerateArray().Single(s => s.Str("name") == "AuthorizePayment");
+        Assert.EndsWith(", after 3 provider attempts", authorize.Str("detail"), StringComparison.Ordinal);
     }
 
     [Fact]
