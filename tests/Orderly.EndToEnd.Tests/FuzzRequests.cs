@@ -190,6 +190,9 @@ public static class FuzzRequests
         "status" => "Pending",
         "entity" => "payments-commands",
         "note" => "fuzzing",
+        "pageSize" => "10",
+        // The local host's continuation for "from the start" (a position before every key); any other shop answers it 400, as it should.
+        "continuation" => System.Buffers.Text.Base64Url.EncodeToString("[\"\",\"\"]"u8),
         _ => throw new InvalidOperationException($"The fuzz test has no value for parameter '{name}': add one here."),
     };
 
