@@ -21,6 +21,7 @@ public sealed class ConsumerPipeline
 {
     private readonly IServiceProvider _services;
     private readonly ConsumerPipelineOptions _options;
+    private readonly RaceRetry _raceRetry;
     private readonly ILogger _logger;
     private readonly Dictionary<(string Entity, string Type), Handler> _handlers = [];
 
@@ -31,6 +32,7 @@ public sealed class ConsumerPipeline
     {
         _services = services;
         _options = options.Value;
+        _raceRetry = new RaceRetry(_options.MaxRaceRetries + 1, RaceRetry.Default.Backoff);
         _logger = logger;
         var loggers = services.GetService<ILoggerFactory>();
         foreach (var b in bindings)
@@ -131,28 +133,15 @@ public sealed class ConsumerPipeline
 
     /// <summary>
     /// Runs the handler; when its batch loses an optimistic-concurrency race (a stale ETag, or a create that someone else's
-    /// create beat) it runs it again at once from fresh reads, as a redelivery would, up to
+    /// create beat) it runs it again from fresh reads, as a redelivery would, by the one <see cref="RaceRetry"/> rule, up to
     /// <see cref="ConsumerPipelineOptions.MaxRaceRetries"/> times, before leaving it to the bus's redelivery with backoff.
     /// Each run is all-or-nothing (handler writes, outbox and inbox record in one batch), so a lost run leaves nothing behind.
     /// </summary>
-    private async Task<Outcome> HandleRacingAsync(string entity, Envelope envelope, object data, Handler handler, IMessageSettlement settlement,
-        CancellationToken ct)
-    {
-        for (var race = 1; ; race++)
-        {
-            try
-            {
-                return await HandleOnceAsync(entity, envelope, data, handler, settlement, ct).ConfigureAwait(false);
-            }
-            catch (DocumentStoreException lost) when (lost is ConcurrencyException or DocumentConflictException && race <= _options.MaxRaceRetries)
-            {
-                _logger.LogDebug(ConsumerPipelineLog.RaceLost, "{MessageType} {MessageId} lost a write race ({Error}); handling it again from fresh reads",
-                    envelope.Type, envelope.Id, lost.Message);
-                // A little jitter so that two handlers that collided do not collide again in lockstep.
-                await Task.Delay(Random.Shared.Next(0, 2 * race), ct).ConfigureAwait(false);
-            }
-        }
-    }
+    private Task<Outcome> HandleRacingAsync(string entity, Envelope envelope, object data, Handler handler, IMessageSettlement settlement,
+        CancellationToken ct) =>
+        _raceRetry.RunAsync($"the effects of {envelope.Type} {envelope.Id}", c => HandleOnceAsync(entity, envelope, data, handler, settlement, c), ct,
+            (lost, _) => _logger.LogDebug(ConsumerPipelineLog.RaceLost, "{MessageType} {MessageId} lost a write race ({Error}); handling it again from fresh reads",
+                envelope.Type, envelope.Id, lost.Message));
 
     /// <summary>
     /// The inbox check, the handler, and the one batch that commits its effects together with the inbox record (and, where the

@@ -6,7 +6,7 @@ namespace Orderly.Storage;
 /// What <see cref="IDocumentStore.ListAsync"/> lists: the documents of one kind, across every partition or in one, whose
 /// body fields equal the given strings, a page of at most <see cref="PageSize"/> at a time from <see cref="Continuation"/>.
 /// </summary>
-public sealed partial record DocumentListing
+public sealed record DocumentListing
 {
     /// <summary>The largest page a listing asks for (a Cosmos DB query page stays well under its 4 MB response limit).</summary>
     public const int MaxPageSize = 1000;

@@ -37,6 +37,20 @@ public sealed class CheckoutSagaTests
     }
 
     [Fact]
+    public async Task Retries_inside_the_payments_edge_show_in_the_authorization_steps_detail()
+    {
+        var (_, flaky) = await Run((kind, c) => kind == nameof(AuthorizePayment)
+            ? Answer.With(new PaymentAuthorized(OrderId, "pay-1", DataOf<AuthorizePayment>(c).Amount, ProviderAttempts: 3))
+            : null);
+        var (_, plain) = await Run((kind, c) => kind == nameof(AuthorizePayment)
+            ? Answer.With(new PaymentAuthorized(OrderId, "pay-1", DataOf<AuthorizePayment>(c).Amount, ProviderAttempts: 1))
+            : null);
+
+        Assert.Equal("payment pay-1, after 3 provider attempts", flaky.Steps.Single(s => s.Name == "AuthorizePayment").Detail);
+        Assert.Equal("payment pay-1", plain.Steps.Single(s => s.Name == "AuthorizePayment").Detail);
+    }
+
+    [Fact]
     public async Task A_compensation_is_tried_again_after_a_durable_backoff_that_doubles()
     {
         var (ctx, result) = await Run((kind, _) => kind switch

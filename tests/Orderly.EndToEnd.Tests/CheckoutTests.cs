@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 
 namespace Orderly.EndToEnd.Tests;
@@ -88,6 +89,26 @@ public sealed class CheckoutTests : ShopTest
     }
 
     [Fact]
+    public async Task Anyone_finds_a_new_product_in_the_paged_product_list()
+    {
+        var sku = ShopApi.NewSku("listed");
+        await Shop.CreateProductAsync(sku, 4m, stock: 3);
+        JsonElement? found = null;
+        string? continuation = null;
+        for (var pages = 0; found is null && pages < 50; pages++)
+        {
+            using var response = await Shop.Http.GetAsync("api/inventory/products?pageSize=200" + (continuation is null ? "" : "&continuation=" + Uri.EscapeDataString(continuation)));
+            await ShopApi.EnsureStatus(response, System.Net.HttpStatusCode.OK, "GET the product list");
+            var page = await response.Content.ReadFromJsonAsync<JsonElement>();
+            found = page.Items().Cast<JsonElement?>().FirstOrDefault(p => p!.Value.Str("sku") == sku);
+            continuation = page.Str("continuation");
+            if (continuation is null) break;
+        }
+        Assert.NotNull(found);
+        Assert.Equal((3, 4m), (found.Value.Int("available"), found.Value.Dec("unitPrice")));
+    }
+
+    [Fact]
     public async Task A_customers_orders_are_listed_newest_first()
     {
         var sku = ShopApi.NewSku("list");
@@ -119,6 +140,9 @@ public sealed class CheckoutTests : ShopTest
         Assert.Equal("Confirmed", order.Str("status"));
         Assert.Equal("captured", Assert.Single(await Shop.PaymentsOfAsync(orderId)).StatusOf());
         Assert.Equal(new Product(2, 0, 2), await Shop.GetProductAsync(sku));
+        // The provider's retries happened inside one ask of the step; the checkout status says so.
+        var authorize = (await Shop.WaitForSagaEndAsync(orderId)).Prop("steps")!.Value.EnumerateArray().Single(s => s.Str("name") == "AuthorizePayment");
+        Assert.EndsWith(", after 3 provider attempts", authorize.Str("detail"), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -31,7 +31,8 @@ public sealed class ShopApi(ShopHost host)
     /// <summary>A sku no other test uses.</summary>
     public static string NewSku(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 64)];
 
-    public static string NewCustomer() => "cust-" + Guid.NewGuid().ToString("N")[..12];
+    /// <summary>A new customer, or, against an external shop with <c>ORDERLY_TOKEN_CUSTOMER</c>, that token's customer (the only one the suite can sign in as).</summary>
+    public static string NewCustomer() => EnvironmentTokens.Customer ?? "cust-" + Guid.NewGuid().ToString("N")[..12];
 
     public static object Address(string country = "NL") =>
         new { name = "Ada Lovelace", line1 = "1 Analytical St", city = "Amsterdam", postalCode = "1011AB", country };

@@ -62,11 +62,25 @@ public sealed class ShopHost : IAsyncDisposable
             return client;
         })).Value;
 
-    /// <summary>An access token from the dev issuer.</summary>
+    /// <summary>
+    /// An access token: against a shop the suite did not start, the role's <see cref="EnvironmentTokens"/> when set; else from
+    /// the dev issuer, which only the local host has (a shop without it is answered with the variable to set).
+    /// </summary>
     public async Task<string> TokenAsync(string subject, params string[] roles)
     {
+        if (IsExternal && roles is [var role] && EnvironmentTokens.For(role) is { } given)
+        {
+            var holder = EnvironmentTokens.SubjectOf(given);
+            if (role == "customer" && holder != subject)
+                throw new InvalidOperationException($"{EnvironmentTokens.VariableFor(role)} is the token of customer '{holder}'; this check signs in as "
+                    + $"customer '{subject}' too, so it needs a second customer and runs only against the local host (docs/azure-shell.md).");
+            return given;
+        }
         using var response = await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(Client, "api/dev/token", new { subject, roles });
         var body = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode && IsExternal)
+            throw new InvalidOperationException($"The shop issues no dev tokens (POST /api/dev/token answered {(int)response.StatusCode}): set "
+                + $"{string.Join(" / ", roles.Select(EnvironmentTokens.VariableFor))} to a token with the role {string.Join(", ", roles)} (docs/azure-shell.md).");
         if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"POST /api/dev/token answered {(int)response.StatusCode}: {body}");
         return System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("accessToken").GetString()!;
     }

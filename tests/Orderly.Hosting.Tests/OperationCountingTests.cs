@@ -106,6 +106,9 @@ public sealed class OperationCountingTests
         public Task<IReadOnlyList<StoredDocument>> QueryAsync(string partitionKey, string? kind = null, CancellationToken cancellationToken = default) =>
             Task.FromResult<IReadOnlyList<StoredDocument>>(_documents.Values.Where(d => kind is null || d.Kind == kind).ToList());
 
+        public Task<DocumentPage> ListAsync(DocumentListing listing, CancellationToken cancellationToken = default) =>
+            Task.FromResult(new DocumentPage(_documents.Values.Where(d => d.Kind == listing.Kind).Take(listing.PageSize).ToList(), null));
+
         public Task<BatchResult> CommitAsync(WriteBatch batch, CancellationToken cancellationToken = default)
         {
             var etags = new List<string?>();

@@ -9,7 +9,7 @@ public sealed class RouteTests
     private static readonly Dictionary<string, string[]> PublicApi = new()
     {
         ["orders"] = ["POST orders", "GET orders", "GET orders/{orderId}", "GET customers/{customerId}/orders", "GET health"],
-        ["inventory"] = ["PUT inventory/products/{sku}", "POST inventory/products/{sku}/stock", "GET inventory/products/{sku}", "GET health"],
+        ["inventory"] = ["PUT inventory/products/{sku}", "POST inventory/products/{sku}/stock", "GET inventory/products", "GET inventory/products/{sku}", "GET health"],
         ["payments"] = ["GET payments", "GET health"],
         ["shipping"] = ["GET shipments", "GET health"],
         ["notifications"] = ["GET notifications", "GET health"],

@@ -76,6 +76,44 @@ public sealed class InventoryApi : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Anyone_pages_through_the_product_list_each_product_once_with_its_stock()
+    {
+        foreach (var sku in new[] { "mug", "cap", "tee", "bag", "pen" }) await _h.SeedAsync(sku, onHand: sku.Length + 1);
+        await _h.ReplyToAsync(_h.Reserve, new ReserveStock("o1", [new OrderLine("mug", 2)])); // a reservation is not a product
+        using var anonymous = await _h.ClientAsync(null);
+
+        var products = new List<JsonElement>();
+        string? continuation = null;
+        var pages = 0;
+        do
+        {
+            using var response = await anonymous.GetAsync("/api/inventory/products?pageSize=2" + (continuation is null ? "" : "&continuation=" + Uri.EscapeDataString(continuation)));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var page = await JsonAsync(response);
+            Assert.InRange(page.GetProperty("items").GetArrayLength(), 1, 2);
+            products.AddRange(page.GetProperty("items").EnumerateArray());
+            continuation = page.GetProperty("continuation").GetString();
+        }
+        while (continuation is not null && ++pages < 10);
+
+        Assert.Equal(["bag", "cap", "mug", "pen", "tee"], products.Select(p => p.GetProperty("sku").GetString()).Order());
+        var mug = products.Single(p => p.GetProperty("sku").GetString() == "mug");
+        Assert.Equal((4, 2, 2), (mug.GetProperty("onHand").GetInt32(), mug.GetProperty("reserved").GetInt32(), mug.GetProperty("available").GetInt32()));
+    }
+
+    [Theory]
+    [InlineData("pageSize=0", "pageSize")]
+    [InlineData("pageSize=-1", "pageSize")]
+    [InlineData("pageSize=1e2", "pageSize")]
+    [InlineData("continuation=abc", "continuation")]
+    [InlineData("continuation=", "continuation")]
+    public async Task A_bad_page_parameter_is_a_400_naming_it(string query, string field)
+    {
+        await _h.SeedAsync("mug", 1);
+        await AssertBadFieldsAsync(await _client.GetAsync("/api/inventory/products?" + query), field);
+    }
+
+    [Fact]
     public async Task Unknown_products_answer_404()
     {
         Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync("/api/inventory/products/ghost")).StatusCode);

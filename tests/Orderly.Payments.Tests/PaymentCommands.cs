@@ -2,6 +2,7 @@ using Orderly.ConsumerPipeline;
 using Orderly.Contracts;
 using Orderly.Contracts.Payments;
 using Orderly.Payments.Domain;
+using Orderly.Payments.Handlers;
 using Orderly.Payments.Provider;
 
 namespace Orderly.Payments.Tests;
@@ -44,6 +45,24 @@ public sealed class PaymentCommands : IAsyncLifetime
         Assert.Null(await _h.PaymentAsync("o1"));
 
         Assert.IsType<PaymentAuthorized>(await AuthorizeAsync("o1", "tok_flaky_1"));
+    }
+
+    [Fact]
+    public async Task A_flaky_token_retried_inside_the_edge_replies_how_many_times_the_provider_was_asked()
+    {
+        // The module's edge with its default two retries in the call: the simulator fails a flaky token twice, then answers.
+        var edge = new ResilientPaymentProvider(new SimulatedPaymentProvider(),
+            new PaymentsOptions(PaymentProviders.Simulated, Destinations.PaymentsCommands, PaymentsOptions.DefaultProviderTimeout, 2,
+                CircuitBreakerOptions.Default with { MinimumThroughput = int.MaxValue }),
+            TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<ResilientPaymentProvider>.Instance);
+        var authorize = new AuthorizePaymentHandler(edge);
+
+        var flaky = Assert.IsType<PaymentAuthorized>(await _h.ReplyToAsync(authorize, new AuthorizePayment("o1", Ten, "tok_flaky_visible")));
+        var plain = Assert.IsType<PaymentAuthorized>(await _h.ReplyToAsync(authorize, new AuthorizePayment("o2", Ten, "tok_visa")));
+        var again = Assert.IsType<PaymentAuthorized>(await _h.ReplyToAsync(authorize, new AuthorizePayment("o1", Ten, "tok_flaky_visible")));
+
+        Assert.Equal((3, 1), (flaky.ProviderAttempts, plain.ProviderAttempts));
+        Assert.Null(again.ProviderAttempts); // answered from the stored outcome: the provider was not asked
     }
 
     [Fact]

@@ -31,6 +31,12 @@ public sealed class CountingDocumentStore(IDocumentStore inner, OperationCounts 
     public async Task<IReadOnlyList<StoredDocument>> QueryAsync(string partitionKey, string? kind = null, CancellationToken cancellationToken = default)
     {
         var documents = await inner.QueryAsync(partitionKey, kind, cancellationToken).ConfigureAwait(false);
+        CountQuery(documents);
+        return documents;
+    }
+
+    private void CountQuery(IReadOnlyList<StoredDocument> documents)
+    {
         long bytes = 0;
         var charge = CosmosCharges.QueryBase;
         foreach (var document in documents)
@@ -40,7 +46,14 @@ public sealed class CountingDocumentStore(IDocumentStore inner, OperationCounts 
             charge += CosmosCharges.Read(size);
         }
         counts.Add(Operations.CosmosQuery, bytes, charge);
-        return documents;
+    }
+
+    // A page of a listing is one query request in Azure, charged like any other query for what it returns.
+    public async Task<DocumentPage> ListAsync(DocumentListing listing, CancellationToken cancellationToken = default)
+    {
+        var page = await inner.ListAsync(listing, cancellationToken).ConfigureAwait(false);
+        CountQuery(page.Items);
+        return page;
     }
 
     public async Task<BatchResult> CommitAsync(WriteBatch batch, CancellationToken cancellationToken = default)

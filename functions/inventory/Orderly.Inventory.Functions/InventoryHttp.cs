@@ -22,6 +22,10 @@ public sealed class InventoryHttp(HealthCheckService health, InventoryServices s
     public Task<IActionResult> AdjustStock([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "inventory/products/{sku}/stock")] HttpRequest req, string sku, CancellationToken ct) =>
         InventoryEndpoints.AdjustStock(req, sku, req.HttpContext.User, services, ct).AsActionResult();
 
+    [Function(nameof(InventoryModule.Routes.ListProducts))]
+    public Task<IActionResult> ListProducts([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "inventory/products")] HttpRequest req, CancellationToken ct) =>
+        InventoryEndpoints.ListProducts(req.Query["pageSize"], req.Query["continuation"], services, ct).AsActionResult();
+
     [Function(nameof(InventoryModule.Routes.GetProduct))]
     public Task<IActionResult> GetProduct([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "inventory/products/{sku}")] HttpRequest req, string sku, CancellationToken ct) =>
         InventoryEndpoints.GetProduct(sku, services, ct).AsActionResult();

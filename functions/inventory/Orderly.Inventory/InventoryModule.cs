@@ -35,10 +35,11 @@ public static class InventoryModule
         public static readonly ApiRoute AdjustStock = new(nameof(AdjustStock), "POST", "/api/inventory/products/{sku}/stock",
             RoutePolicy.For(Roles.ShopAdmin).WithBody(1024));
         // The catalog is public: a shopper reads products and availability without signing in.
+        public static readonly ApiRoute ListProducts = new(nameof(ListProducts), "GET", "/api/inventory/products", RoutePolicy.Anyone);
         public static readonly ApiRoute GetProduct = new(nameof(GetProduct), "GET", "/api/inventory/products/{sku}", RoutePolicy.Anyone);
         public static readonly ApiRoute GetAvailability = new(nameof(GetAvailability), "GET", "/api/inventory/availability", RoutePolicy.Anyone);
 
-        public static readonly IReadOnlyList<ApiRoute> All = [PutProduct, AdjustStock, GetProduct, GetAvailability];
+        public static readonly IReadOnlyList<ApiRoute> All = [PutProduct, AdjustStock, ListProducts, GetProduct, GetAvailability];
     }
 
     /// <summary>
@@ -83,6 +84,14 @@ public static class InventoryModule
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithTags(Name);
+        routes.MapApi(Routes.ListProducts, InventoryEndpoints.ListProducts)
+            .WithSummary("The products with their stock, a page at a time: ?pageSize= (1–200, default 50) and ?continuation= (the previous page's, opaque).")
+            .WithDescription("Read from the products themselves (consistent). In store order: by sku in the local host, Cosmos DB's own order in Azure. "
+                + "continuation is null on the last page; one that is not a continuation this listing handed out is a 400 naming it.")
+            .Paged()
+            .Produces<Page<ProductView>>(StatusCodes.Status200OK)
+            .ProducesValidationProblem()
             .WithTags(Name);
         routes.MapApi(Routes.GetProduct, InventoryEndpoints.GetProduct)
             .WithSummary("A product with its stock on hand, reserved and available.")

@@ -4,13 +4,20 @@ namespace Orderly.Contracts.Payments;
 [MessageType("orderly.payments.authorize-payment.v1", MessageKind.Command)]
 public sealed record AuthorizePayment(string OrderId, Money Amount, string PaymentToken);
 
-/// <summary>Reply: the amount is authorized; the payment id is what capture and void need.</summary>
+/// <summary>
+/// Reply: the amount is authorized; the payment id is what capture and void need. <paramref name="ProviderAttempts"/>
+/// (optional, added within v1) is how many times the payments edge asked the provider before it answered (1 without retries);
+/// absent when the reply repeats a stored outcome.
+/// </summary>
 [MessageType("orderly.payments.payment-authorized.v1", MessageKind.Reply)]
-public sealed record PaymentAuthorized(string OrderId, string PaymentId, Money Amount);
+public sealed record PaymentAuthorized(string OrderId, string PaymentId, Money Amount, int? ProviderAttempts = null);
 
-/// <summary>Reply: the provider declined, or the payment was voided before it was authorized.</summary>
+/// <summary>
+/// Reply: the provider declined, or the payment was voided before it was authorized. <paramref name="ProviderAttempts"/> as on
+/// <see cref="PaymentAuthorized"/>.
+/// </summary>
 [MessageType("orderly.payments.payment-declined.v1", MessageKind.Reply)]
-public sealed record PaymentDeclined(string OrderId, string Reason);
+public sealed record PaymentDeclined(string OrderId, string Reason, int? ProviderAttempts = null);
 
 /// <summary>Command to payments: capture an authorized payment.</summary>
 [MessageType("orderly.payments.capture-payment.v1", MessageKind.Command)]

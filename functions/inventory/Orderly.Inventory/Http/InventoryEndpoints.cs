@@ -17,9 +17,6 @@ namespace Orderly.Inventory.Http;
 /// </summary>
 public static class InventoryEndpoints
 {
-    /// <summary>Times a write that lost a race is decided again before answering 409.</summary>
-    private const int WriteAttempts = 5;
-
     /// <summary><c>PUT /api/inventory/products/{sku}</c>: creates the product (201) or changes its name and price (200).</summary>
     public static async Task<Results<Created<ProductView>, Ok<ProductView>, ValidationProblem, ProblemHttpResult>> PutProduct(
         HttpRequest request, string sku, ClaimsPrincipal caller, [FromServices] InventoryServices services, CancellationToken cancellationToken)
@@ -31,40 +28,30 @@ public static class InventoryEndpoints
         if (details is null || body.Fields.Errors.Any) return body.Fields.Errors.ToProblem();
 
         var correlationId = NewCorrelationId();
-        for (var attempt = 1; attempt <= WriteAttempts; attempt++)
+        try
         {
-            var loaded = await ProductShelf.ReadAsync(services.Store, sku, cancellationToken).ConfigureAwait(false);
-            var batch = new WriteBatch(sku);
-            Product product;
-            if (loaded is null)
+            // Load, decide, save: again from fresh reads when someone wrote the product (or created it) in between.
+            var (product, listed) = await RaceRetry.Default.RunAsync($"product '{sku}'", async ct =>
             {
-                product = Product.List(sku, details.Name, details.UnitPrice, details.Currency);
-                batch.Create(Product.Kind, Product.Kind, product);
-            }
-            else
-            {
-                product = loaded.Value;
-                product.Describe(details.Name, details.UnitPrice, details.Currency);
-                batch.Replace(Product.Kind, Product.Kind, product, loaded.ETag);
-            }
-            services.Shelf.StageStockLevelChanged(batch, product, correlationId, null);
-            try
-            {
-                await services.Store.CommitAsync(batch, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is ConcurrencyException or DocumentConflictException)
-            {
-                // Someone wrote the product since we read it: read again and decide again.
-                continue;
-            }
+                var loaded = await ProductShelf.ReadAsync(services.Store, sku, ct).ConfigureAwait(false);
+                var product = loaded?.Value ?? Product.List(sku, details.Name, details.UnitPrice, details.Currency);
+                if (loaded is not null) product.Describe(details.Name, details.UnitPrice, details.Currency);
+                var batch = ProductShelf.Save(new WriteBatch(sku), product, loaded?.ETag);
+                services.Shelf.StageStockLevelChanged(batch, product, correlationId, null);
+                await services.Store.CommitAsync(batch, ct).ConfigureAwait(false);
+                return (product, loaded is null);
+            }, cancellationToken).ConfigureAwait(false);
             // Who changed a price is an audit question; the gate admitted only shop admins.
             services.Log.LogInformation("Product {Sku} {Change} by {Admin}: {UnitPrice} {Currency}",
-                sku, loaded is null ? "listed" : "described", caller.SubjectOf(), product.UnitPrice, product.Currency);
-            return loaded is null
+                sku, listed ? "listed" : "described", caller.SubjectOf(), product.UnitPrice, product.Currency);
+            return listed
                 ? TypedResults.Created($"/api/inventory/products/{sku}", ProductView.Of(product))
                 : TypedResults.Ok(ProductView.Of(product));
         }
-        return Busy(sku);
+        catch (RaceLostException)
+        {
+            return Busy(sku);
+        }
     }
 
     /// <summary><c>POST /api/inventory/products/{sku}/stock</c>: adds (or, negative, removes) stock; never below what is reserved (409).</summary>
@@ -78,35 +65,28 @@ public static class InventoryEndpoints
         if (adjustment is null || body.Fields.Errors.Any) return body.Fields.Errors.ToProblem();
 
         var correlationId = NewCorrelationId();
-        for (var attempt = 1; attempt <= WriteAttempts; attempt++)
+        Product? product;
+        try
         {
-            var loaded = await ProductShelf.ReadAsync(services.Store, sku, cancellationToken).ConfigureAwait(false);
-            if (loaded is null) return UnknownProduct(sku);
-            var product = loaded.Value;
-            try
+            // A reservation or another adjustment that got there first: re-check against the new numbers.
+            product = await services.Shelf.ChangeAsync(sku, p =>
             {
-                product.AdjustStock(adjustment.Quantity);
-            }
-            catch (StockRuleViolationException ex)
-            {
-                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Stock cannot go below what is reserved.", detail: ex.Message);
-            }
-            var batch = new WriteBatch(sku).Replace(Product.Kind, Product.Kind, product, loaded.ETag);
-            services.Shelf.StageStockLevelChanged(batch, product, correlationId, null);
-            try
-            {
-                await services.Store.CommitAsync(batch, cancellationToken).ConfigureAwait(false);
-            }
-            catch (ConcurrencyException)
-            {
-                // A reservation or another adjustment got there first: re-check against the new numbers.
-                continue;
-            }
-            services.Log.LogInformation("Stock of {Sku} adjusted by {Quantity} to {OnHand} on hand by {Admin}",
-                sku, adjustment.Quantity, product.OnHand, caller.SubjectOf());
-            return TypedResults.Ok(ProductView.Of(product));
+                p.AdjustStock(adjustment.Quantity);
+                return true;
+            }, correlationId, null, cancellationToken).ConfigureAwait(false);
         }
-        return Busy(sku);
+        catch (StockRuleViolationException ex)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Stock cannot go below what is reserved.", detail: ex.Message);
+        }
+        catch (RaceLostException)
+        {
+            return Busy(sku);
+        }
+        if (product is null) return UnknownProduct(sku);
+        services.Log.LogInformation("Stock of {Sku} adjusted by {Quantity} to {OnHand} on hand by {Admin}",
+            sku, adjustment.Quantity, product.OnHand, caller.SubjectOf());
+        return TypedResults.Ok(ProductView.Of(product));
     }
 
     /// <summary><c>GET /api/inventory/products/{sku}</c>: the product with its stock, read from the product itself (consistent).</summary>
@@ -118,6 +98,27 @@ public static class InventoryEndpoints
         if (errors.Any) return errors.ToProblem();
         var loaded = await ProductShelf.ReadAsync(services.Store, sku, cancellationToken).ConfigureAwait(false);
         return loaded is null ? UnknownProduct(sku) : TypedResults.Ok(ProductView.Of(loaded.Value));
+    }
+
+    /// <summary>
+    /// <c>GET /api/inventory/products?pageSize=&amp;continuation=</c>: the catalogue with stock, a page at a time, read from the
+    /// products themselves, in store order (by sku in the local host; Cosmos DB's own order in Azure).
+    /// </summary>
+    public static async Task<Results<Ok<Page<ProductView>>, ValidationProblem>> ListProducts(
+        string? pageSize, string? continuation, [FromServices] InventoryServices services, CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        var (size, from) = PageQuery.Read(pageSize, continuation, errors);
+        if (errors.Any) return errors.ToProblem();
+        try
+        {
+            var page = await services.Store.ListAsync(new DocumentListing(Product.Kind, size) { Continuation = from }, cancellationToken).ConfigureAwait(false);
+            return TypedResults.Ok(new Page<ProductView>(page.Items.Select(d => ProductView.Of(d.As<Product>())).ToList(), page.Continuation));
+        }
+        catch (InvalidContinuationException)
+        {
+            return PageQuery.InvalidContinuation().ToProblem();
+        }
     }
 
     /// <summary>

@@ -48,21 +48,22 @@ public sealed class AuthorizePaymentHandler(IPaymentProvider provider) : IMessag
             ReplyWith(winner.As<Payment>(), context);
             return;
         }
-        ReplyWith(payment, context);
+        ReplyWith(payment, context, result.Attempts);
     }
 
-    private static void ReplyWith(Payment payment, MessageContext context)
+    /// <summary>Replies with the payment's outcome; <paramref name="providerAttempts"/> when this delivery asked the provider.</summary>
+    private static void ReplyWith(Payment payment, MessageContext context, int? providerAttempts = null)
     {
         switch (payment.Status)
         {
             case PaymentStatus.Authorized or PaymentStatus.Captured:
-                context.Reply(new PaymentAuthorized(payment.OrderId, payment.PaymentId!, payment.Amount!));
+                context.Reply(new PaymentAuthorized(payment.OrderId, payment.PaymentId!, payment.Amount!, providerAttempts));
                 break;
             case PaymentStatus.Voided:
                 context.Reply(new PaymentDeclined(payment.OrderId, Voided));
                 break;
             default:
-                context.Reply(new PaymentDeclined(payment.OrderId, payment.DeclineReason ?? Declined));
+                context.Reply(new PaymentDeclined(payment.OrderId, payment.DeclineReason ?? Declined, providerAttempts));
                 break;
         }
     }

@@ -24,6 +24,9 @@ public interface IPaymentProvider
 /// <summary>The provider's answer to an authorization: approved with its reference, or declined with a reason.</summary>
 public sealed record AuthorizationResult(bool Approved, string? ProviderReference, string? DeclineReason)
 {
+    /// <summary>How many times the provider was asked before it answered (the payments edge's retries; 1 from a provider itself).</summary>
+    public int Attempts { get; init; } = 1;
+
     public static AuthorizationResult Approve(string providerReference) => new(true, providerReference, null);
 
     public static AuthorizationResult Decline(string reason) => new(false, null, reason);

@@ -112,8 +112,17 @@ public sealed class ResilientPaymentProvider : IPaymentProvider
             state == ProviderCircuitState.Closed ? null : RetryAt(state));
     }
 
-    public Task<AuthorizationResult> AuthorizeAsync(string orderId, string paymentToken, Money amount, CancellationToken cancellationToken) =>
-        CallAsync(orderId, "authorize", ct => _inner.AuthorizeAsync(orderId, paymentToken, amount, ct), cancellationToken);
+    /// <summary>Authorizes through the edge; the answer says how many times the provider was asked (its retries made visible).</summary>
+    public async Task<AuthorizationResult> AuthorizeAsync(string orderId, string paymentToken, Money amount, CancellationToken cancellationToken)
+    {
+        var attempts = 0; // the retry strategy calls one attempt after another, never two at once
+        var result = await CallAsync(orderId, "authorize", ct =>
+        {
+            attempts++;
+            return _inner.AuthorizeAsync(orderId, paymentToken, amount, ct);
+        }, cancellationToken);
+        return result.Attempts == attempts ? result : result with { Attempts = attempts }; // the provider's own answer when asked once
+    }
 
     public Task CaptureAsync(string providerReference, CancellationToken cancellationToken) =>
         CallAsync(providerReference, "capture", async ct => { await _inner.CaptureAsync(providerReference, ct); return true; }, cancellationToken);

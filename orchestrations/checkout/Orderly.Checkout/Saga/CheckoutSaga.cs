@@ -92,13 +92,13 @@ public sealed class CheckoutSaga
         switch (authorize.Reply)
         {
             case PaymentAuthorized a:
-                Succeeded(authorize.Record, $"payment {a.PaymentId}");
+                Succeeded(authorize.Record, $"payment {a.PaymentId}{ProviderTries(a.ProviderAttempts)}");
                 _compensations.Push(new("VoidPayment", "AuthorizePayment", _settings.Queues.Payments, new VoidPayment(orderId), a.PaymentId));
                 paymentId = a.PaymentId;
                 _check = _check with { PaymentId = paymentId };
                 break;
             case PaymentDeclined d:
-                Rejected(authorize.Record, d.Reason);
+                Rejected(authorize.Record, d.Reason + ProviderTries(d.ProviderAttempts));
                 return await AbortAsync("payment-declined");
             default:
                 // Timed out, or authorized something else (another amount, currency or order): void whatever stands, by
@@ -340,6 +340,9 @@ public sealed class CheckoutSaga
             _input.OrderId, wait.Payload.Id, name, detail);
         return new Exchange(null, ReplyMismatch, detail);
     }
+
+    // The payments edge's own retries inside one step attempt (a flaky provider), which the step's attempts do not count.
+    private static string ProviderTries(int? attempts) => attempts > 1 ? $", after {attempts} provider attempts" : "";
 
     private void Succeeded(StepRecord record, string detail) => Finish(record, StepRecord.Succeeded, detail);
 
