@@ -74,6 +74,9 @@ public sealed class StoreFailureAnswerTests
         public Task<IReadOnlyList<StoredDocument>> QueryAsync(string partitionKey, string? kind = null, CancellationToken cancellationToken = default) =>
             Task.FromException<IReadOnlyList<StoredDocument>>(failure);
 
+        public Task<DocumentPage> ListAsync(DocumentListing listing, CancellationToken cancellationToken = default) =>
+            Task.FromException<DocumentPage>(failure);
+
         public Task<BatchResult> CommitAsync(WriteBatch batch, CancellationToken cancellationToken = default) =>
             Task.FromException<BatchResult>(failure);
     }

@@ -31,6 +31,20 @@ public sealed class CountingDocumentStore(IDocumentStore inner, OperationCounts 
     public async Task<IReadOnlyList<StoredDocument>> QueryAsync(string partitionKey, string? kind = null, CancellationToken cancellationToken = default)
     {
         var documents = await inner.QueryAsync(partitionKey, kind, cancellationToken).ConfigureAwait(false);
+        CountQuery(documents);
+        return documents;
+    }
+
+    // A page of a listing is one query request in Azure (cross-partition fan-out aside), charged like QueryAsync.
+    public async Task<DocumentPage> ListAsync(DocumentListing listing, CancellationToken cancellationToken = default)
+    {
+        var page = await inner.ListAsync(listing, cancellationToken).ConfigureAwait(false);
+        CountQuery(page.Items);
+        return page;
+    }
+
+    private void CountQuery(IReadOnlyList<StoredDocument> documents)
+    {
         long bytes = 0;
         var charge = CosmosCharges.QueryBase;
         foreach (var document in documents)
@@ -40,7 +54,6 @@ public sealed class CountingDocumentStore(IDocumentStore inner, OperationCounts 
             charge += CosmosCharges.Read(size);
         }
         counts.Add(Operations.CosmosQuery, bytes, charge);
-        return documents;
     }
 
     public async Task<BatchResult> CommitAsync(WriteBatch batch, CancellationToken cancellationToken = default)
