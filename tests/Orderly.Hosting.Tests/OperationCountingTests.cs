@@ -56,6 +56,22 @@ public sealed class OperationCountingTests
     }
 
     [Fact]
+    public async Task A_page_of_a_listing_is_counted_as_one_query_charged_for_what_it_read()
+    {
+        var counts = new OperationCounts();
+        var store = new CountingDocumentStore(new ListStore(), counts);
+        await store.CreateAsync("p1", "order-1", "order", new { total = 10 });
+        await store.CreateAsync("p2", "order-2", "order", new { total = 11 });
+
+        var page = await store.ListAsync(new DocumentListing("order", 10));
+
+        Assert.Equal(2, page.Items.Count);
+        var query = counts.Snapshot()[Operations.CosmosQuery];
+        Assert.Equal(1, query.Count);
+        Assert.Equal(CosmosCharges.QueryBase + 2.0, query.RequestUnits, 3);
+    }
+
+    [Fact]
     public async Task A_delivery_is_one_receive_one_settlement_and_one_execution_however_often_it_is_settled()
     {
         var counts = new OperationCounts();

@@ -95,5 +95,9 @@ public sealed class ShellRoutePolicyTests
             r => Assert.Equal("anyone", Access(r)));
         Assert.All([OperationsModule.Routes.ListDeadLetters, OperationsModule.Routes.ShowDeadLetter, OperationsModule.Routes.ResubmitDeadLetter,
             OperationsModule.Routes.IgnoreDeadLetter], r => Assert.Equal("operator", Access(r)));
+        // The console's forwarded reads: operator only here, so a token without the role never leaves the operations app.
+        Assert.Equal(["/api/orders", "/api/orders/{orderId}", "/api/customers/{customerId}/orders", "/api/checkout/{orderId}", "/api/health/{context}"],
+            OperationsModule.Routes.Forwarded.Select(r => r.Pattern));
+        Assert.All(OperationsModule.Routes.Forwarded, r => Assert.Equal(("GET", "operator"), (r.Method, Access(r))));
     }
 }

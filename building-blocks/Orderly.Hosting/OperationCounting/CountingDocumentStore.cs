@@ -35,6 +35,14 @@ public sealed class CountingDocumentStore(IDocumentStore inner, OperationCounts 
         return documents;
     }
 
+    // A page of a listing is one query request in Azure (cross-partition fan-out aside), charged like QueryAsync.
+    public async Task<DocumentPage> ListAsync(DocumentListing listing, CancellationToken cancellationToken = default)
+    {
+        var page = await inner.ListAsync(listing, cancellationToken).ConfigureAwait(false);
+        CountQuery(page.Items);
+        return page;
+    }
+
     private void CountQuery(IReadOnlyList<StoredDocument> documents)
     {
         long bytes = 0;
@@ -46,14 +54,6 @@ public sealed class CountingDocumentStore(IDocumentStore inner, OperationCounts 
             charge += CosmosCharges.Read(size);
         }
         counts.Add(Operations.CosmosQuery, bytes, charge);
-    }
-
-    // A page of a listing is one query request in Azure, charged like any other query for what it returns.
-    public async Task<DocumentPage> ListAsync(DocumentListing listing, CancellationToken cancellationToken = default)
-    {
-        var page = await inner.ListAsync(listing, cancellationToken).ConfigureAwait(false);
-        CountQuery(page.Items);
-        return page;
     }
 
     public async Task<BatchResult> CommitAsync(WriteBatch batch, CancellationToken cancellationToken = default)

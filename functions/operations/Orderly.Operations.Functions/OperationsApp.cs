@@ -6,7 +6,7 @@ using Orderly.Operations;
 
 namespace Orderly.Operations.Functions;
 
-/// <summary>The operations Function App's services: the shared wiring over every dead-letter queue of the topology, and the console's settings.</summary>
+/// <summary>The operations Function App's services: the shared wiring over every dead-letter queue of the topology, the console's settings and its reads of the other apps.</summary>
 public static class OperationsApp
 {
     /// <summary>
@@ -19,6 +19,7 @@ public static class OperationsApp
         builder.AddOrderlyFunctionApp(OperationsModule.Name, OperationsModule.DeadLetterEntities, OperationsModule.Routes.All);
         builder.Services.AddSingleton(ConsoleConfig.ForAzure(builder.Configuration));
         builder.Services.TryAddSingleton(TimeProvider.System); // the list's age filters
+        AppReads.AddAppReads(builder.Services, builder.Configuration);
         return builder;
     }
 }

@@ -13,7 +13,7 @@ namespace Orderly.Operations.Functions;
 /// The operations HTTP surface, each a call into the shared endpoints. The host serves from the root (host.json routePrefix ""),
 /// so every route is the whole path, the same as the local host's.
 /// </summary>
-public sealed class OperationsHttp(IDeadLetterQueue deadLetters, TimeProvider time, ConsoleConfig console, HealthCheckService health)
+public sealed class OperationsHttp(IDeadLetterQueue deadLetters, TimeProvider time, ConsoleConfig console, HealthCheckService health, AppReads reads)
 {
     [Function(nameof(OperationsModule.Routes.ConsolePage))]
     public IActionResult ConsolePage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "")] HttpRequest req) =>
@@ -52,6 +52,30 @@ public sealed class OperationsHttp(IDeadLetterQueue deadLetters, TimeProvider ti
     public Task<IActionResult> IgnoreDeadLetter([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/admin/dead-letters/{id}/ignore")] HttpRequest req,
         string id, CancellationToken ct) =>
         DeadLetterEndpoints.Ignore(req, deadLetters, req.HttpContext.User, id, ct).AsActionResult();
+
+    [Function(nameof(OperationsModule.Routes.SearchOrders))]
+    public Task<IActionResult> SearchOrders([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/orders")] HttpRequest req, CancellationToken ct) =>
+        reads.ForwardAsync(req, "orders", ct).AsActionResult();
+
+    [Function(nameof(OperationsModule.Routes.GetOrder))]
+    public Task<IActionResult> GetOrder([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/orders/{orderId}")] HttpRequest req,
+        string orderId, CancellationToken ct) =>
+        reads.ForwardAsync(req, "orders", ct).AsActionResult();
+
+    [Function(nameof(OperationsModule.Routes.GetCustomerOrders))]
+    public Task<IActionResult> GetCustomerOrders([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/customers/{customerId}/orders")] HttpRequest req,
+        string customerId, CancellationToken ct) =>
+        reads.ForwardAsync(req, "orders", ct).AsActionResult();
+
+    [Function(nameof(OperationsModule.Routes.GetCheckout))]
+    public Task<IActionResult> GetCheckout([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/checkout/{orderId}")] HttpRequest req,
+        string orderId, CancellationToken ct) =>
+        reads.ForwardAsync(req, "checkout", ct).AsActionResult();
+
+    [Function(nameof(OperationsModule.Routes.ContextHealth))]
+    public Task<IActionResult> ContextHealth([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/health/{context}")] HttpRequest req,
+        string context, CancellationToken ct) =>
+        reads.HealthAsync(req, context, ct).AsActionResult();
 
     [Function(nameof(HealthEndpoint.Health))]
     public Task<IActionResult> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/health")] HttpRequest req, CancellationToken ct) =>

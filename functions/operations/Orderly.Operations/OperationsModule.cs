@@ -40,7 +40,20 @@ public static class OperationsModule
         public static readonly ApiRoute IgnoreDeadLetter = new(nameof(IgnoreDeadLetter), "POST", "/api/admin/dead-letters/{id}/ignore",
             Operator.WithBody(DeadLetterEndpoints.MaxIgnoreBytes));
 
+        // The console's reads of the other apps (AppReads): the owning apps' paths, forwarded with the operator's token. Operator
+        // here too, so a token without the role is refused before it leaves this app; the owning app then checks it again.
+        public static readonly ApiRoute SearchOrders = new(nameof(SearchOrders), "GET", "/api/orders", Operator);
+        public static readonly ApiRoute GetOrder = new(nameof(GetOrder), "GET", "/api/orders/{orderId}", Operator);
+        public static readonly ApiRoute GetCustomerOrders = new(nameof(GetCustomerOrders), "GET", "/api/customers/{customerId}/orders", Operator);
+        public static readonly ApiRoute GetCheckout = new(nameof(GetCheckout), "GET", "/api/checkout/{orderId}", Operator);
+        /// <summary>One context's <c>/api/health</c> (this app's own stays at <c>/api/health</c>).</summary>
+        public static readonly ApiRoute ContextHealth = new(nameof(ContextHealth), "GET", "/api/health/{context}", Operator);
+
+        /// <summary>The routes forwarded to another app.</summary>
+        public static readonly IReadOnlyList<ApiRoute> Forwarded = [SearchOrders, GetOrder, GetCustomerOrders, GetCheckout, ContextHealth];
+
         public static readonly IReadOnlyList<ApiRoute> All =
-            [ConsolePage, ConsoleConfig, ConsoleFile, ListDeadLetters, ResubmitDeadLetters, ShowDeadLetter, ResubmitDeadLetter, IgnoreDeadLetter];
+            [ConsolePage, ConsoleConfig, ConsoleFile, ListDeadLetters, ResubmitDeadLetters, ShowDeadLetter, ResubmitDeadLetter, IgnoreDeadLetter,
+             .. Forwarded];
     }
 }

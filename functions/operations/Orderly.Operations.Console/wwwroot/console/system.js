@@ -1,5 +1,5 @@
 // System: each dependency's health, the payment circuit, queue and dead-letter depths, and plots over the last minutes.
-import { api, problemText, token } from "./api.js";
+import { api, currentConfig, problemText, token } from "./api.js";
 import { h, show, badge, duration, repeat } from "./dom.js";
 import { linePlot } from "./plot.js";
 
@@ -18,7 +18,7 @@ export async function systemPage(main) {
     health, h("div", { class: "grid two" }, depths, plots));
   const tick = async () => {
     const [healthAnswer, stats, letters, metrics] = await Promise.all([
-      api("/api/health"), api("/api/admin/stats"), api("/api/admin/dead-letters", { query: { status: "Pending" } }), api("/api/admin/metrics")]);
+      healthOfAll(), api("/api/admin/stats"), api("/api/admin/dead-letters", { query: { status: "Pending" } }), api("/api/admin/metrics")]);
     if (!token()) return;
     const sample = { at: Date.now(), health: healthAnswer.body, stats: stats.ok ? stats.body : null, letters: letters.ok ? letters.body : null,
       depths: metrics.ok ? metrics.body.depths : null };
@@ -32,11 +32,34 @@ export async function systemPage(main) {
   repeat(EVERY_MS, tick);
 }
 
+// In Azure each context is its own app; the operations app forwards /api/health/{context} to it (docs/azure-shell.md).
+const CONTEXTS = ["orders", "inventory", "payments", "shipping", "notifications", "checkout"];
+const WORST = ["Healthy", "Degraded", "Unhealthy"];
+
+/** This host's health; in Azure with every context's checks added, named "context: check", and the worst status of all. */
+async function healthOfAll() {
+  const own = await api("/api/health");
+  if (currentConfig()?.mode !== "azure" || !own.body?.checks) return own;
+  const answers = await Promise.all(CONTEXTS.map(c => api(`/api/health/${c}`)));
+  const checks = { ...own.body.checks };
+  let status = own.body.status;
+  answers.forEach((answer, i) => {
+    const reported = answer.body?.checks
+      ? Object.entries(answer.body.checks)
+      : [["app", { status: "Unhealthy", description: problemText(answer), durationMs: 0 }]];
+    for (const [name, check] of reported) {
+      checks[`${CONTEXTS[i]}: ${name}`] = check;
+      if (WORST.indexOf(check.status) > WORST.indexOf(status)) status = check.status;
+    }
+  });
+  return { ...own, body: { ...own.body, status, checks } };
+}
+
 function drawHealth(panel, answer) {
   if (answer.status === 404) return show(panel, h("h2", {}, "Health"), h("p", { class: "muted" }, "Health is not available here."));
   const report = answer.body;
   if (!report?.checks) return show(panel, h("h2", {}, "Health"), h("p", { class: "notice bad" }, problemText(answer)));
-  const circuit = report.checks["payment-provider"]?.data?.circuit;
+  const circuit = (report.checks["payment-provider"] ?? report.checks["payments: payment-provider"])?.data?.circuit;
   show(panel,
     h("div", { class: "row", style: "justify-content:space-between;margin-bottom:12px" },
       h("h2", { style: "margin:0" }, "Health ", badge(report.status)),
