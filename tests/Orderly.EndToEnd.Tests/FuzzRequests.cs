@@ -42,8 +42,10 @@ public static class FuzzRequests
         }
         foreach (var p in op.Parameters.Where(p => p.In == "query"))
         {
-            var once = Value(p.Name, targets);
-            yield return new FuzzRequest(op.Method, url + $"&{p.Name}={Uri.EscapeDataString(once)}", Bytes(template), Json(template), $"{p.Name} twice") { Role = role };
+            var once = Uri.EscapeDataString(Value(p.Name, targets));
+            // From a URL that already has it (a continuation is left out of the first page's URL otherwise).
+            var withIt = Url(op, targets, new() { [p.Name] = once });
+            yield return new FuzzRequest(op.Method, withIt + $"&{p.Name}={once}", Bytes(template), Json(template), $"{p.Name} twice") { Role = role };
             if (p.Required)
                 yield return new FuzzRequest(op.Method, Url(op, targets, new() { [p.Name] = null }), Bytes(template), Json(template), $"{p.Name} missing") { Role = role };
         }

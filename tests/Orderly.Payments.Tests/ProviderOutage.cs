@@ -109,13 +109,17 @@ public sealed class ProviderOutage : IAsyncLifetime
             new EmbeddedConsumerOptions { MaxConcurrency = 4, IdleWait = TimeSpan.FromMilliseconds(50) });
         var running = consumer.RunAsync(stop.Token);
 
-        _provider.DownUntil = DateTime.UtcNow + Outage;
+        // Down until the circuit has had its chance to open (a loaded machine may take longer than the sampling window), then for
+        // the rest of the outage: the test waits on what it checks, not on a fixed time.
+        _provider.DownUntil = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         var during = Enumerable.Range(1, 8).Select(i => $"o-down-{i}").ToList();
         foreach (var order in during) await SendAsync(new AuthorizePayment(order, new Money(5m, "EUR"), "tok_visa"), order);
         var states = new HashSet<string>();
-        while (DateTime.UtcNow < _provider.DownUntil - TimeSpan.FromMilliseconds(800)) { states.Add(await CircuitAsync()); await Task.Delay(20); }
+        var opening = Stopwatch.StartNew();
+        while (!states.Contains("Open") && opening.Elapsed < TimeSpan.FromSeconds(10)) { states.Add(await CircuitAsync()); await Task.Delay(20); }
         // Two checkouts give up waiting (their step timeout) and compensate while the provider is still down.
         foreach (var order in during.Take(2)) await SendAsync(new VoidPayment(order), order);
+        _provider.DownUntil = DateTime.UtcNow + Outage / 2;
         while (DateTime.UtcNow < _provider.DownUntil) { states.Add(await CircuitAsync()); await Task.Delay(20); }
 
         // After recovery: new orders and those that waited are all answered; nothing stuck, nothing dead-lettered.
@@ -143,7 +147,7 @@ public sealed class ProviderOutage : IAsyncLifetime
         // The open circuit spared the provider: a handful of calls reached it while it was down, not one per redelivery.
         Assert.InRange(_provider.CallsWhileDown, 3, 8);
         Assert.Equal("Closed", await CircuitAsync());
-        Console.WriteLine($"provider outage {Outage.TotalSeconds} s: {during.Count + after.Count} payments, calls while down {_provider.CallsWhileDown}, " +
+        Console.WriteLine($"provider down until the circuit opened ({opening.Elapsed.TotalSeconds:0.0} s) and {(Outage / 2).TotalSeconds} s more: {during.Count + after.Count} payments, calls while down {_provider.CallsWhileDown}, " +
             $"all settled {recovery.Elapsed.TotalSeconds:0.0} s after recovery, 0 dead-lettered");
     }
 }
