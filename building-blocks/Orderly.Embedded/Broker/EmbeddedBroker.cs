@@ -147,7 +147,10 @@ public sealed class EmbeddedBroker : IMessagePublisher, IMessageReceiver
         var now = Now();
         if (next is { } n && n <= now) return true;
         var wait = maxWait;
-        if (next is { } due && TimeSpan.FromTicks(due - now) < wait) wait = TimeSpan.FromTicks(due - now);
+        // Rounded up to a whole millisecond: timers tick in milliseconds, and a wait cut short wakes just before the message is
+        // visible, then spins on sub-millisecond waits until it is.
+        if (next is { } due && TimeSpan.FromTicks(due - now) < wait)
+            wait = TimeSpan.FromMilliseconds(Math.Ceiling(TimeSpan.FromTicks(due - now).TotalMilliseconds));
         if (wait <= TimeSpan.Zero) return false;
         using var stopDelay = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var delay = Task.Delay(wait, Time, stopDelay.Token);
