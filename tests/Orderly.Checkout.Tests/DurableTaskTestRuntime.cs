@@ -20,9 +20,23 @@ public sealed class DurableTaskTestRuntime : TestSagaRuntime
 
     // The steps run on the services under test (the runner closes over them); the host's own services are only its worker's.
     // The orchestrators' replay-safe loggers come from the worker's logger factory, hence the test's one is handed to the host.
-    public override async Task StartAsync(IServiceProvider services, ILoggerFactory? loggers) =>
-        _host = await DurableTaskTestHost.StartAsync(tasks => tasks.AddSagas(services.GetRequiredService<DurableSagaRunner>()),
-            new DurableTaskTestHostOptions { LoggerFactory = loggers });
+    // The host picks a free port and then binds it; another test process may take the port in between, so a lost bind is
+    // tried again on a new port (it failed one CI run in about ten with "address already in use").
+    public override async Task StartAsync(IServiceProvider services, ILoggerFactory? loggers)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                _host = await DurableTaskTestHost.StartAsync(tasks => tasks.AddSagas(services.GetRequiredService<DurableSagaRunner>()),
+                    new DurableTaskTestHostOptions { LoggerFactory = loggers });
+                return;
+            }
+            catch (IOException lost) when (attempt < 3 && lost.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+            }
+        }
+    }
 
     public override async ValueTask DisposeAsync()
     {
