@@ -68,6 +68,13 @@ public sealed class ConsoleBrowser : IAsyncLifetime
         return sku;
     }
 
+    /// <summary>Arms the host's broker to send the next ReserveStock command naming <paramref name="sku"/> without its quantities.</summary>
+    public async Task CorruptNextReserveStockAsync(string sku)
+    {
+        using var response = await (await Api.OperatorAsync()).PostAsJsonAsync("api/admin/faults", new { fault = "malformed-command", sku });
+        await ShopApi.EnsureStatus(response, System.Net.HttpStatusCode.OK, "POST /api/admin/faults");
+    }
+
     /// <summary>Sends malformed messages round the command queues through the host's fault seam.</summary>
     public async Task SendMalformedAsync(int count)
     {

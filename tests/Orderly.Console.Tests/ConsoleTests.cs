@@ -94,7 +94,7 @@ public sealed partial class ConsoleTests(ConsoleBrowser browser)
         // The card's provider never answers: AuthorizePayment dead-letters after its deliveries while the saga still waits.
         var sku = await browser.NewProductAsync();
         var orderId = await Api.PlaceOrderAsync(ShopApi.Order(ShopApi.NewCustomer(), [(sku, 1)], "tok_timeout_console"));
-        var letterId = await DeadLetterOfAsync(orderId);
+        var letterId = await DeadLetterOfAsync(orderId, "payments-commands");
         await using var tab = await browser.OpenAsync("#/dead-letters");
         await tab.SignInAsync();
 
@@ -124,6 +124,52 @@ public sealed partial class ConsoleTests(ConsoleBrowser browser)
         await Expect(tab.Find(".page-head .badge").First).ToHaveTextAsync("Confirmed", new() { Timeout = 30_000 });
         await Expect(tab.Find(".page-head")).ToContainTextAsync("Completed");
         await Expect(tab.Find("#steps [data-name='AuthorizePayment'] tr.attempt")).ToContainTextAsync("PaymentAuthorized");
+        Assert.Empty(tab.Errors);
+    }
+
+    [Fact]
+    public async Task An_orders_malformed_command_shows_in_dead_letters_and_fixed_and_resubmitted_from_the_page_its_order_completes()
+    {
+        // The broker's fault seam sends this order's ReserveStock without its lines' quantities; inventory dead-letters it at
+        // once (invalid data is never retried) while the checkout waits for the stock.
+        var sku = await browser.NewProductAsync();
+        await browser.CorruptNextReserveStockAsync(sku);
+        var orderId = await Api.PlaceOrderAsync(ShopApi.Order(ShopApi.NewCustomer(), [(sku, 3)]));
+        var letterId = await DeadLetterOfAsync(orderId, "inventory-commands");
+        await using var tab = await browser.OpenAsync("#/dead-letters");
+        await tab.SignInAsync();
+
+        await tab.Find("#filter-entity").FillAsync("inventory-commands");
+        await tab.Find("#filter-reason").FillAsync("invalid-data");
+        await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
+        var row = tab.Find($"tr[data-id='{letterId}']");
+        await Expect(row).ToContainTextAsync("quantity"); // the reason's description names the missing field
+        await row.ClickAsync();
+
+        var detail = tab.Find("#dead-letter-detail");
+        await Expect(detail).ToContainTextAsync("inventory.reserve-stock.v1");
+        await Expect(detail).ToContainTextAsync("invalid-data");
+        var body = tab.Find("#dead-letter-body");
+        var shown = await body.InputValueAsync();
+        Assert.Contains(orderId, shown, StringComparison.Ordinal);
+        var line = $"\"sku\": \"{sku}\"";
+        Assert.Contains(line, shown, StringComparison.Ordinal);
+        Assert.DoesNotContain("quantity", shown, StringComparison.Ordinal);
+        await body.FillAsync(shown.Replace(line, line + ", \"quantity\": 3", StringComparison.Ordinal));
+        await tab.Find("#resubmit-note").FillAsync("restored the quantity the sender dropped");
+        await tab.Find("#resubmit").ClickAsync();
+
+        await Expect(tab.Find("#dead-letter-notice")).ToContainTextAsync("Resubmitted as edited");
+        await Expect(tab.Find("#trail")).ToContainTextAsync("restored the quantity the sender dropped");
+
+        // The fixed command reserves the stock and the checkout goes on to the end, with no second ReserveStock attempt (the
+        // step's timeout is a minute away): the resubmitted copy is what moved it.
+        await tab.GoAsync($"#/orders/{orderId}");
+        await Expect(tab.Find(".page-head .badge").First).ToHaveTextAsync("Confirmed", new() { Timeout = 30_000 });
+        await Expect(tab.Find(".page-head")).ToContainTextAsync("Completed");
+        var reserve = tab.Find("#steps [data-name='ReserveStock'] tr.attempt");
+        await Expect(reserve).ToHaveCountAsync(1);
+        await Expect(reserve).ToContainTextAsync("StockReserved");
         Assert.Empty(tab.Errors);
     }
 
@@ -196,12 +242,12 @@ public sealed partial class ConsoleTests(ConsoleBrowser browser)
     private static bool AboveZero(string? path) =>
         path is not null && Points().Matches(path).Any(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) < 129.5);
 
-    private async Task<string> DeadLetterOfAsync(string orderId)
+    private async Task<string> DeadLetterOfAsync(string orderId, string entity)
     {
         string? id = null;
         var found = await Eventually.TrueAsync(async () =>
         {
-            foreach (var letter in await Api.GetListAsync("api/admin/dead-letters?entity=payments-commands&status=Pending"))
+            foreach (var letter in await Api.GetListAsync($"api/admin/dead-letters?entity={entity}&status=Pending"))
             {
                 var shown = await Api.GetJsonAsync($"api/admin/dead-letters/{letter.Str("id")}");
                 if (shown.Prop("body")?.Prop("data")?.Str("orderId") == orderId) id = letter.Str("id");

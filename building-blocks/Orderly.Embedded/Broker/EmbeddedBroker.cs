@@ -92,7 +92,7 @@ public sealed class EmbeddedBroker : IMessagePublisher, IMessageReceiver
             var m = messages[i];
             ArgumentException.ThrowIfNullOrEmpty(m.MessageId, "MessageId");
             var (targets, window) = Topology.SendTargets(m.Destination);
-            prepared[i] = new PreparedSend(m, targets, window, JsonSerializer.Serialize(m.Properties), ToArray(m.Body));
+            prepared[i] = new PreparedSend(m, targets, window, JsonSerializer.Serialize(m.Properties), Faults.Sent(m.Destination, ToArray(m.Body)));
         }
         var spans = BrokerTracing.StartSends(messages);
         var write = Database.WriteAsync(scope =>

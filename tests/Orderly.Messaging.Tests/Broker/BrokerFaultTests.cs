@@ -4,7 +4,10 @@ using Orderly.Embedded.Broker;
 
 namespace Orderly.Messaging.Tests.Broker;
 
-/// <summary>The broker's fault seams the fault suite drives: a pause delivers nothing until it ends; duplicates deliver each message 2–3 times.</summary>
+/// <summary>
+/// The broker's fault seams the fault suite drives: a pause delivers nothing until it ends; duplicates deliver each message 2–3
+/// times; a corruption rewrites the one message it matches.
+/// </summary>
 public sealed class BrokerFaultTests : IAsyncLifetime
 {
     private readonly EnvelopeFactory _envelopes = new("/orderly/tests", TimeProvider.System);
@@ -59,6 +62,24 @@ public sealed class BrokerFaultTests : IAsyncLifetime
         await only.Settlement.CompleteAsync();
 
         Assert.Empty(await _bus.Broker.ReceiveAsync(EmbeddedBrokerFixture.LongLockQueue, 5));
+    }
+
+    [Fact]
+    public async Task A_corruption_rewrites_only_the_next_matching_message_on_its_destination_and_only_once()
+    {
+        _bus.Broker.Faults.CorruptNext(EmbeddedBrokerFixture.Queue, "\"order-b\"", _ => "broken"u8.ToArray());
+        await _bus.Broker.PublishAsync([
+            Command("order-a", EmbeddedBrokerFixture.Queue), Command("order-b", EmbeddedBrokerFixture.LongLockQueue),
+            Command("order-b", EmbeddedBrokerFixture.Queue), Command("order-b-again", EmbeddedBrokerFixture.Queue)]);
+        await _bus.Broker.PublishAsync([new(EmbeddedBrokerFixture.Queue, _envelopes.Create(new ReleaseStock("order-b"), correlationId: "second"))]);
+
+        var bodies = (await _bus.Broker.ReceiveAsync(EmbeddedBrokerFixture.Queue, 10)).Select(m => System.Text.Encoding.UTF8.GetString(m.Message.Body.Span)).ToList();
+        Assert.Equal(4, bodies.Count);
+        Assert.Equal("broken", Assert.Single(bodies, b => !b.StartsWith('{')));
+        Assert.Equal(1, bodies.IndexOf("broken")); // order-b on the queue, not order-a before it, nor the same marker on another entity
+        Assert.Contains("\"order-b\"", bodies[3], StringComparison.Ordinal); // spent: the next match goes as it was
+        var other = Assert.Single(await _bus.Broker.ReceiveAsync(EmbeddedBrokerFixture.LongLockQueue, 5));
+        Assert.Contains("\"order-b\"", System.Text.Encoding.UTF8.GetString(other.Message.Body.Span), StringComparison.Ordinal);
     }
 
     private OutgoingMessage Command(string orderId, string destination) =>

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json.Nodes;
 using Orderly.Contracts;
 using Orderly.Embedded;
 using Orderly.Embedded.Broker;
@@ -57,6 +58,23 @@ public sealed class FaultInjection(SqliteDatabase database, EmbeddedBroker broke
                 new Dictionary<string, string>(StringComparer.Ordinal));
         }
         return broker.SendAsync(messages, cancellationToken);
+    }
+
+    /// <summary>
+    /// Arms the broker to send the next ReserveStock command naming <paramref name="sku"/> with <c>quantity</c> removed from each
+    /// of its lines, so inventory dead-letters it as invalid data while its checkout waits for the stock.
+    /// </summary>
+    public void CorruptNextReserveStock(string sku) =>
+        broker.Faults.CorruptNext(Destinations.InventoryCommands, JsonValue.Create(sku).ToJsonString(), WithoutQuantities);
+
+    private static byte[] WithoutQuantities(byte[] body)
+    {
+        var envelope = JsonNode.Parse(body)!.AsObject();
+        if (envelope["data"]?["items"] is JsonArray lines)
+        {
+            foreach (var line in lines.OfType<JsonObject>()) line.Remove("quantity");
+        }
+        return Encoding.UTF8.GetBytes(envelope.ToJsonString());
     }
 
     private static void Open(FaultWindow window, TimeSpan duration)

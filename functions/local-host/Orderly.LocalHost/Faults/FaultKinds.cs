@@ -18,8 +18,14 @@ public static class FaultKinds
     /// <summary>A number of malformed messages is sent to the command queues at once.</summary>
     public const string MalformedMessages = "malformed-messages";
 
+    /// <summary>
+    /// The next ReserveStock command naming a SKU goes on the wire without its lines' quantities: one real order's message that
+    /// fails its schema, for the operator to fix and resubmit.
+    /// </summary>
+    public const string MalformedCommand = "malformed-command";
+
     /// <summary>The faults that last for a window of seconds.</summary>
     public static readonly IReadOnlyList<string> Windows = [Store, BrokerPause, DuplicateDeliveries, PaymentProvider];
 
-    public static readonly IReadOnlyList<string> All = [.. Windows, MalformedMessages];
+    public static readonly IReadOnlyList<string> All = [.. Windows, MalformedMessages, MalformedCommand];
 }
