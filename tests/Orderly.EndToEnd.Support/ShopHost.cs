@@ -1,10 +1,8 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
-using System.Reflection;
 using System.Text;
 
-namespace Orderly.EndToEnd.Tests;
+namespace Orderly.EndToEnd.Support;
 
 /// <summary>
 /// The shop under test: the URL in <c>ORDERLY_BASE_URL</c> when set, otherwise the built local host started as a child
@@ -157,8 +155,7 @@ public sealed class ShopHost : IAsyncDisposable
 
     private static ShopHost CreateOwn(IReadOnlyDictionary<string, string>? environment)
     {
-        var dll = typeof(ShopHost).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(a => a.Key == "LocalHostDll").Value!;
+        var dll = LocalHostCommand.Dll;
         if (!File.Exists(dll)) throw new InvalidOperationException($"The local host is not built: {dll} is missing.");
         var dataPath = Path.Combine(Path.GetTempPath(), "orderly-e2e-" + Guid.NewGuid().ToString("N")[..12]);
         return new ShopHost(new Uri($"http://127.0.0.1:{FreePort()}/"), dll, dataPath, environment);
@@ -218,24 +215,10 @@ public sealed class ShopHost : IAsyncDisposable
 
     private ProcessStartInfo StartInfo(Uri baseUrl)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { _dll! },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(_dll!)!,
-        };
-        start.Environment["ASPNETCORE_URLS"] = baseUrl.ToString().TrimEnd('/');
-        start.Environment["ORDERLY_URLS"] = baseUrl.ToString().TrimEnd('/');
-        start.Environment["ORDERLY_DATA_PATH"] = _dataPath;
-        start.Environment["Checkout__StepTimeout"] = StepTimeout;
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        // A killed test run must not leave its shop running: the host stops when this process exits.
-        start.Environment["LocalHost__StopWithParentProcessId"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        foreach (var (name, value) in _environment) start.Environment[name] = value;
-        return start;
+        var url = baseUrl.ToString().TrimEnd('/');
+        var environment = new Dictionary<string, string> { ["ASPNETCORE_URLS"] = url, ["Checkout__StepTimeout"] = StepTimeout };
+        foreach (var (name, value) in _environment) environment[name] = value;
+        return LocalHostCommand.StartInfo(_dataPath!, url, environment);
     }
 
     private void Launch()
@@ -298,12 +281,7 @@ public sealed class ShopHost : IAsyncDisposable
         lock (_output) _output.AppendLine(line);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => LocalHostCommand.FreePort();
 }
 
 /// <summary>

@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 
-namespace Orderly.EndToEnd.Tests;
+namespace Orderly.EndToEnd.Support;
 
 /// <summary>One operation of the shop's OpenAPI documents: its method, route, parameters, body and who may call it.</summary>
 public sealed record ApiOperation(string Document, string Method, string Path, string Access, IReadOnlyList<ApiParameter> Parameters, bool HasBody)

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 
-namespace Orderly.EndToEnd.Tests;
+namespace Orderly.EndToEnd.Support;
 
 /// <summary>
 /// Calls each operation three ways: without a token (401 with a Bearer challenge), with a token of each role it does not name

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 
-namespace Orderly.EndToEnd.Tests;
+namespace Orderly.EndToEnd.Support;
 
 /// <summary>The shop's public HTTP API (ORDERLY.md "Public HTTP API"), as a customer or an operator calls it.</summary>
 public sealed class ShopApi(ShopHost host)

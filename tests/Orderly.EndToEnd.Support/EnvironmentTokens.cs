@@ -1,7 +1,7 @@
 using System.Buffers.Text;
 using System.Text.Json;
 
-namespace Orderly.EndToEnd.Tests;
+namespace Orderly.EndToEnd.Support;
 
 /// <summary>
 /// Tokens for a shop the suite did not start, whose tokens the local dev issuer cannot make (in Azure they come from Entra ID):

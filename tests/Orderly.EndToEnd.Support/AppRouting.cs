@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Orderly.EndToEnd.Tests;
+namespace Orderly.EndToEnd.Support;
 
 /// <summary>
 /// Sends each request to the app that serves its route, for a shop with no single base URL (Azure: every Function App is its

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Json.Schema;
 
-namespace Orderly.EndToEnd.Tests;
+namespace Orderly.EndToEnd.Support;
 
 /// <summary>
 /// The shop's OpenAPI documents as a contract every answer is held to: the status must be one the operation lists, the
