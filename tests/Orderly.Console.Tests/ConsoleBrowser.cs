@@ -50,13 +50,16 @@ public sealed class ConsoleBrowser : IAsyncLifetime
     }
 
     /// <summary>A fresh browser context (no token kept) on the console's address, with what the page logged kept for failures.</summary>
-    public async Task<ConsolePage> OpenAsync(string hash = "")
+    public Task<ConsolePage> OpenAsync(string hash = "") => OpenAsync(Host.BaseUrl, hash);
+
+    /// <summary>A fresh browser context on the console served at <paramref name="baseUrl"/> (in azure mode: the operations app).</summary>
+    public async Task<ConsolePage> OpenAsync(Uri baseUrl, string hash)
     {
         var context = await _browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 900 } });
         context.SetDefaultTimeout(20_000);
         var page = await context.NewPageAsync();
-        var console = new ConsolePage(context, page, Host.BaseUrl);
-        await page.GotoAsync(new Uri(Host.BaseUrl, "/" + hash).ToString());
+        var console = new ConsolePage(context, page, baseUrl);
+        await page.GotoAsync(new Uri(baseUrl, "/" + hash).ToString());
         return console;
     }
 
@@ -130,6 +133,14 @@ public sealed class ConsolePage : IAsyncDisposable
         await Page.Locator("#operator-name").FillAsync(name);
         await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in as operator" }).ClickAsync();
         await Assertions.Expect(Page.Locator("#who")).ToHaveTextAsync($"signed in as {name}");
+    }
+
+    /// <summary>Signs in as the azure-mode page asks: a bearer token pasted into the form; waits until the header names its subject.</summary>
+    public async Task PasteTokenAsync(string token, string subject)
+    {
+        await Page.Locator("#bearer-token").FillAsync(token);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Use this token" }).ClickAsync();
+        await Assertions.Expect(Page.Locator("#who")).ToHaveTextAsync($"signed in as {subject}");
     }
 
     public async Task GoAsync(string hash) => await Page.EvaluateAsync("h => { location.hash = h; }", hash);

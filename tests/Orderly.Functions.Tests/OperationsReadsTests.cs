@@ -158,8 +158,23 @@ public sealed class OperationsReadsTests : IAsyncLifetime
             Assert.NotNull(refusal);
             await refusal.ExecuteAsync(http);
             Assert.Equal(401, http.Response.StatusCode);
+            Assert.False(http.Response.Headers.ContainsKey(ForwardedAnswer.AnsweredByHeader)); // its own refusal: the console signs out
         }
         Assert.Empty(_received);
+    }
+
+    [Fact]
+    public async Task A_forwarded_answer_names_the_app_that_gave_it_so_the_console_tells_its_refusal_from_the_operations_apps_own()
+    {
+        using var host = OperationsApp(UrlsFor(checkout: _otherUrl));
+        var trigger = ActivatorUtilities.CreateInstance<OperationsHttp>(host.Services);
+        var http = new DefaultHttpContext { RequestServices = host.Services, Response = { Body = new MemoryStream() } };
+
+        var answer = await trigger.GetCheckout(Request(host, "/api/checkout/not-yours"), "not-yours", default);
+        await answer.ExecuteResultAsync(new ActionContext(http, new RouteData(), new ActionDescriptor()));
+
+        Assert.Equal(403, http.Response.StatusCode);
+        Assert.Equal("checkout", http.Response.Headers[ForwardedAnswer.AnsweredByHeader].ToString());
     }
 
     [Fact]

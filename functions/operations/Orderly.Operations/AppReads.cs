@@ -58,7 +58,7 @@ public sealed class AppReads(IHttpClientFactory clients, AppUrls urls)
         {
             using var answer = await clients.CreateClient(ClientName).SendAsync(message, ct).ConfigureAwait(false);
             var body = await answer.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
-            return new ForwardedAnswer((int)answer.StatusCode, HeadersOf(answer), body);
+            return new ForwardedAnswer(app, (int)answer.StatusCode, HeadersOf(answer), body);
         }
         catch (HttpRequestException e)
         {

@@ -52,8 +52,10 @@ export async function devToken(who) {
 }
 
 /**
- * Calls the API with the operator's token. Answers { status, ok, body } and never throws for an HTTP status; a 401
- * (the token expired or was refused) signs out and says so to whoever listens.
+ * Calls the API with the operator's token. Answers { status, ok, body } and never throws for an HTTP status. A 401 from this
+ * host (the token expired or was refused) signs out and says so to whoever listens. A 401 that another app gave a forwarded
+ * read (in Azure: X-Orderly-Answered-By names it) is that app's refusal of a token this host accepted: the operator stays
+ * signed in and the page shows which app refused it and why.
  */
 export async function api(path, { method = "GET", body, query } = {}) {
   const url = new URL(config.apiBase + path, location.href);
@@ -70,7 +72,12 @@ export async function api(path, { method = "GET", body, query } = {}) {
   const text = await answer.text();
   let parsed = null;
   try { parsed = text ? JSON.parse(text) : null; } catch { parsed = { detail: text }; }
-  if (answer.status === 401) {
+  const answeredBy = answer.headers.get("X-Orderly-Answered-By");
+  if (answer.status === 401 && answeredBy) {
+    const why = parsed?.detail || answer.headers.get("WWW-Authenticate") || "no reason given";
+    parsed = { ...parsed, title: `The ${answeredBy} app refused your token (401)`,
+      detail: `${why}. The operations app accepted it, so you are still signed in; the ${answeredBy} app's authentication needs a look.` };
+  } else if (answer.status === 401) {
     signOut();
     window.dispatchEvent(new Event("orderly:signed-out"));
   }

@@ -94,7 +94,9 @@ export async function orderPage(main, orderId, config) {
     const saga = checkout.ok ? checkout.body : null;
     show(main, back(), orderHead(orderId, order.ok ? order.body : null, saga), orderFacts(order.ok ? order.body : null, saga, config),
       h("section", { class: "panel", id: "timeline" }, h("h2", {}, "Checkout timeline"),
-        saga ? timeline(saga, config) : h("p", { class: "muted" }, "The checkout has not started yet.")));
+        saga ? timeline(saga, config)
+          : checkout.status === 404 ? h("p", { class: "muted" }, "The checkout has not started yet.")
+          : h("p", { class: "notice bad", id: "checkout-problem" }, problemText(checkout))));
     if (saga && saga.status !== "Running") stopRepeat();
   };
   await draw();
