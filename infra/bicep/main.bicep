@@ -170,7 +170,8 @@ var apps = [
 // The operations app (docs/azure-shell.md, "The operations app"): the console and dead-letter triage over every entity. Not
 // in `apps`: it consumes no message. It reads every queue's and subscription's dead-letter sub-queue (Data Receiver on the
 // entity: a $DeadLetterQueue has no role of its own) and sends a resubmitted copy to the queue, or for a subscription to its
-// topic (Data Sender); no Manage right, so it reads no queue depth. Its own container holds the triage notes and their trail.
+// topic (Data Sender); no Manage right: it reads queue depths from the namespace's Azure Monitor metrics instead (Monitoring
+// Reader on the namespace). Its own container holds the triage notes and their trail.
 var operations = {
   name: 'operations'
   container: 'operations'
@@ -264,9 +265,14 @@ module functionApps 'modules/function-app.bicep' = [for app in functionAppRows: 
     cosmosEndpoint: cosmos.outputs.endpoint
     cosmosDatabaseName: databaseName
     // The operations console links an order's trace id to its end-to-end transaction (ConsoleConfig.ForAzure).
-    // Its reads of the other apps go to their URLs (Operations__AppUrls, a JSON string like ORDERLY_APP_URLS).
+    // Its reads of the other apps go to their URLs (Operations__AppUrls, a JSON string like ORDERLY_APP_URLS); its queue
+    // depths come from the namespace's Azure Monitor metrics (ServiceBusMetrics).
     additionalSettings: app.name == operations.name
-      ? union(app.settings, { Console__AppInsightsResourceId: monitoring.outputs.appInsightsId, Operations__AppUrls: string(contextAppUrls) })
+      ? union(app.settings, {
+          Console__AppInsightsResourceId: monitoring.outputs.appInsightsId
+          Operations__AppUrls: string(contextAppUrls)
+          Operations__ServiceBusNamespaceId: serviceBus.outputs.id
+        })
       : app.settings
     authClientId: auth.clientId
     authIssuer: auth.issuer
@@ -314,6 +320,16 @@ module operationsServiceBusAccess 'modules/servicebus-access.bicep' = {
     // Every queue it reads gets Sender too (the resubmit), from the module's union of read and target queues.
     sendQueues: []
     sendTopics: serviceBus.outputs.topics
+  }
+}
+
+// The console's queue depths: the namespace's metrics, read with Monitoring Reader (no message, no Manage).
+module operationsMetricsAccess 'modules/servicebus-metrics-access.bicep' = {
+  name: 'sb-metrics-${operations.name}'
+  scope: rg
+  params: {
+    namespaceName: serviceBus.outputs.name
+    principalId: functionApps[length(apps)].outputs.principalId
   }
 }
 

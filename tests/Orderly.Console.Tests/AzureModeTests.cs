@@ -80,7 +80,7 @@ public sealed partial class AzureModeTests(ConsoleBrowser browser) : IAsyncLifet
     }
 
     [Fact]
-    public async Task An_app_that_refuses_the_forwarded_token_is_named_on_the_page_and_the_operator_stays_signed_in()
+    public async Task An_app_that_refuses_the_forwarded_token_is_named_on_the_system_page_the_operator_stays_signed_in_and_depths_come_from_azure_monitor()
     {
         await using var tab = await browser.OpenAsync(_operations.BaseUrl, "#/system");
         await tab.PasteTokenAsync(await browser.Host.TokenAsync("azure-ops", "operator"), "azure-ops");
@@ -91,6 +91,12 @@ public sealed partial class AzureModeTests(ConsoleBrowser browser) : IAsyncLifet
         await Expect(shipping).ToContainTextAsync($"The {AzureOperationsHost.RefusingApp} app refused your token (401)");
         await Expect(shipping).ToContainTextAsync("invalid_token");
         await Expect(shipping).ToContainTextAsync("you are still signed in");
+
+        // Depths from Azure Monitor (GET /api/admin/queue-depths), said to be so.
+        await Expect(tab.Find("#depths-source")).ToContainTextAsync("From Azure Monitor");
+        await Expect(tab.Find("#queue-depths [data-entity='payments-commands']")).ToContainTextAsync(
+            AzureOperationsHost.PaymentsCommandsWaiting.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(tab.Find("#dead-letter-depths [data-entity='payments-commands']")).ToBeVisibleAsync();
         await tab.ScreenshotAsync("azure-system");
 
         // Still signed in, after several rounds of the page's two-second refresh.

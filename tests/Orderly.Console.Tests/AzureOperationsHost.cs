@@ -34,6 +34,12 @@ public sealed class AzureOperationsHost : IAsyncDisposable
     public const string AppInsightsResourceId =
         "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-orderly/providers/Microsoft.Insights/components/appi-orderly";
 
+    /// <summary>The Service Bus namespace whose depths the recorded Azure Monitor answers for.</summary>
+    public const string NamespaceId = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-orderly/providers/Microsoft.ServiceBus/namespaces/sb-orderly";
+
+    /// <summary>What the recorded Azure Monitor answer says is waiting on payments-commands (and 1 dead letter there).</summary>
+    public const int PaymentsCommandsWaiting = 7;
+
     /// <summary>The app whose authentication refuses the forwarded token.</summary>
     public const string RefusingApp = "shipping";
 
@@ -88,6 +94,9 @@ public sealed class AzureOperationsHost : IAsyncDisposable
         services.AddSingleton(ConsoleConfig.ForAzure(builder.Configuration));
         services.AddSingleton(TimeProvider.System);
         AppReads.AddAppReads(services, builder.Configuration);
+        // Azure Monitor does not run here: its answer, in the documented shape, comes from a handler of the test's own.
+        services.AddSingleton(sp => new ServiceBusMetrics(new HttpClient(new RecordedAzureMonitor()), _ => ValueTask.FromResult("app-token"),
+            NamespaceId, sp.GetRequiredService<TimeProvider>()));
 
         var app = builder.Build();
         app.UseOrderlyDefaults();
@@ -118,6 +127,7 @@ public sealed class AzureOperationsHost : IAsyncDisposable
             DeadLetterEndpoints.Resubmit(req, deadLetters, req.HttpContext.User, id, req.Query["note"], ct));
         Map("IgnoreDeadLetter", (HttpRequest req, IDeadLetterQueue deadLetters, string id, CancellationToken ct) =>
             DeadLetterEndpoints.Ignore(req, deadLetters, req.HttpContext.User, id, ct));
+        Map("QueueDepths", (IEnumerable<ServiceBusMetrics> metrics, CancellationToken ct) => QueueDepthEndpoints.Read(metrics.SingleOrDefault(), ct));
         Map("SearchOrders", (HttpRequest req, AppReads reads, CancellationToken ct) => reads.ForwardAsync(req, "orders", ct));
         Map("GetOrder", (HttpRequest req, AppReads reads, CancellationToken ct) => reads.ForwardAsync(req, "orders", ct));
         Map("GetCustomerOrders", (HttpRequest req, AppReads reads, CancellationToken ct) => reads.ForwardAsync(req, "orders", ct));
@@ -154,6 +164,24 @@ public sealed class AzureOperationsHost : IAsyncDisposable
         });
         await app.StartAsync();
         return app;
+    }
+
+    /// <summary>Azure Monitor's Metrics - List answer for the namespace, in its documented shape, the newest minute measured now.</summary>
+    private sealed class RecordedAzureMonitor : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var minute = DateTime.UtcNow.AddMinutes(-1).ToString("yyyy-MM-ddTHH:mm:00Z", System.Globalization.CultureInfo.InvariantCulture);
+            string Series(string entity, int value) =>
+                $$"""{"metadatavalues":[{"name":{"value":"entityname","localizedValue":"entityname"},"value":"{{entity}}"}],"data":[{"timeStamp":"{{minute}}","maximum":{{value}}.0}]}""";
+            var body = $$"""
+                {"cost":0,"interval":"PT1M","value":[
+                  {"name":{"value":"ActiveMessages"},"unit":"Count","timeseries":[{{Series("payments-commands", PaymentsCommandsWaiting)}},{{Series("orders-events", 0)}}]},
+                  {"name":{"value":"DeadletteredMessages"},"unit":"Count","timeseries":[{{Series("payments-commands", 1)}}]}],
+                 "namespace":"Microsoft.ServiceBus/namespaces"}
+                """;
+            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body, Encoding.UTF8, "application/json") });
+        }
     }
 
     public async ValueTask DisposeAsync()

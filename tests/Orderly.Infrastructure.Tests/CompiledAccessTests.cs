@@ -88,7 +88,8 @@ public sealed class CompiledAccessTests
     /// <summary>
     /// The operations app triages every dead letter: it may receive from every queue and subscription (their dead-letter
     /// sub-queues have no role of their own) and send a resubmitted copy to every queue and topic, one entity at a time, never
-    /// with Manage; its triage notes live in its own container, and it reads no other.
+    /// with Manage; it reads the namespace's metrics for the console's depths (Monitoring Reader, no data); its triage notes
+    /// live in its own container, and it reads no other.
     /// </summary>
     [CompiledFact]
     public void The_operations_identity_receives_from_every_entity_sends_to_every_queue_and_topic_and_writes_only_its_own_container()
@@ -107,6 +108,7 @@ public sealed class CompiledAccessTests
         foreach (var s in subscriptions) expected.Add((s, Grant.ServiceBusDataReceiver));
         foreach (var t in topics) expected.Add((t, Grant.ServiceBusDataSender));
         expected.Add(($"{account}/dbs/{Database}/colls/{BicepApp.Operations().Container}", Grant.CosmosDataContributor));
+        expected.Add((IdOf("Microsoft.ServiceBus/namespaces"), Grant.MonitoringReader));
         foreach (var role in RuntimeStorageRoles) expected.Add((IdOf("Microsoft.Storage/storageAccounts"), role));
         expected.Add((IdOf("Microsoft.Insights/components"), Grant.MonitoringMetricsPublisher));
 
@@ -119,17 +121,27 @@ public sealed class CompiledAccessTests
     {
         var settings = Assert.Single(Apps, a => a.Name == Operations).Settings(Deployment);
         Assert.Equal(IdOf("Microsoft.Insights/components"), settings["Console__AppInsightsResourceId"]);
+        // The namespace whose metrics give the console its queue depths, read with the Monitoring Reader role above.
+        Assert.Equal(IdOf("Microsoft.ServiceBus/namespaces"), settings["Operations__ServiceBusNamespaceId"]);
         Assert.Equal("true", settings["AzureWebJobsDisableHomepage"]);
     }
 
+    /// <summary>
+    /// Besides the developer, only the operations app holds a role on a whole namespace: Monitoring Reader on Service Bus, which
+    /// reads metrics and settings, no message.
+    /// </summary>
     [CompiledFact]
-    public void Only_the_developers_own_principal_holds_a_role_on_a_whole_namespace_or_account()
+    public void Only_the_developers_own_principal_holds_a_data_role_on_a_whole_namespace_or_account()
     {
         var wide = new[] { IdOf("Microsoft.ServiceBus/namespaces"), IdOf("Microsoft.DocumentDB/databaseAccounts") };
         var developer = CompiledTemplate.Parameters()["principalId"];
+        var operations = Assert.Single(Apps, a => a.Name == Operations).PrincipalId;
         var grants = Grant.All(Deployment);
         Assert.Contains(grants, g => g.Is(developer));
-        Assert.All(grants.Where(g => wide.Contains(g.Scope, StringComparer.OrdinalIgnoreCase)), g => Assert.True(g.Is(developer), $"{g.Resource} grants {g.Role} on {g.Scope}"));
+        var onWhole = grants.Where(g => wide.Contains(g.Scope, StringComparer.OrdinalIgnoreCase)).ToList();
+        var metricsOnly = Assert.Single(onWhole, g => !g.Is(developer));
+        Assert.True(metricsOnly.Is(operations) && metricsOnly.Role == Grant.MonitoringReader && metricsOnly.Scope == wide[0],
+            $"{metricsOnly.Resource} grants {metricsOnly.Role} on {metricsOnly.Scope}");
         Assert.DoesNotContain(grants, g => g.Role == Grant.ServiceBusDataOwner && !g.Is(developer));
     }
 

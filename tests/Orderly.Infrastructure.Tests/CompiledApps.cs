@@ -33,6 +33,7 @@ internal sealed record Grant(object? Principal, string Scope, string Role, ArmRe
     public const string StorageQueueDataContributor = "974c5e8b-45b9-4653-ba55-5f855dd0fb88";
     public const string StorageTableDataContributor = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3";
     public const string MonitoringMetricsPublisher = "3913510d-42f4-4e42-8a64-420c390055eb";
+    public const string MonitoringReader = "43d0d8ad-25c7-4714-9337-8ba259a9fe05";
     public const string CosmosDataContributor = "00000000-0000-0000-0000-000000000002";
 
     public static IReadOnlyList<Grant> All(ArmDeployment deployment) =>

@@ -1,3 +1,5 @@
+using Azure.Core;
+using Azure.Identity;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -20,6 +22,10 @@ public static class OperationsApp
         builder.Services.AddSingleton(ConsoleConfig.ForAzure(builder.Configuration));
         builder.Services.TryAddSingleton(TimeProvider.System); // the list's age filters
         AppReads.AddAppReads(builder.Services, builder.Configuration);
+        // Queue depths from Azure Monitor, as the app's own identity (Monitoring Reader on the namespace; Bicep grants it).
+        var credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = builder.Configuration["AZURE_CLIENT_ID"] });
+        ServiceBusMetrics.AddServiceBusMetrics(builder.Services, builder.Configuration,
+            async ct => (await credential.GetTokenAsync(new TokenRequestContext([ServiceBusMetrics.TokenScope]), ct).ConfigureAwait(false)).Token);
         return builder;
     }
 }

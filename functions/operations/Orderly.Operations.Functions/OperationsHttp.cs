@@ -13,7 +13,8 @@ namespace Orderly.Operations.Functions;
 /// The operations HTTP surface, each a call into the shared endpoints. The host serves from the root (host.json routePrefix ""),
 /// so every route is the whole path, the same as the local host's.
 /// </summary>
-public sealed class OperationsHttp(IDeadLetterQueue deadLetters, TimeProvider time, ConsoleConfig console, HealthCheckService health, AppReads reads)
+public sealed class OperationsHttp(IDeadLetterQueue deadLetters, TimeProvider time, ConsoleConfig console, HealthCheckService health, AppReads reads,
+    IEnumerable<ServiceBusMetrics> metrics)
 {
     [Function(nameof(OperationsModule.Routes.ConsolePage))]
     public IActionResult ConsolePage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "")] HttpRequest req) =>
@@ -52,6 +53,11 @@ public sealed class OperationsHttp(IDeadLetterQueue deadLetters, TimeProvider ti
     public Task<IActionResult> IgnoreDeadLetter([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/admin/dead-letters/{id}/ignore")] HttpRequest req,
         string id, CancellationToken ct) =>
         DeadLetterEndpoints.Ignore(req, deadLetters, req.HttpContext.User, id, ct).AsActionResult();
+
+    [Function(nameof(OperationsModule.Routes.QueueDepths))]
+    public Task<IActionResult> QueueDepths([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/admin/queue-depths")] HttpRequest req,
+        CancellationToken ct) =>
+        QueueDepthEndpoints.Read(metrics.SingleOrDefault(), ct).AsActionResult();
 
     [Function(nameof(OperationsModule.Routes.SearchOrders))]
     public Task<IActionResult> SearchOrders([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/orders")] HttpRequest req, CancellationToken ct) =>

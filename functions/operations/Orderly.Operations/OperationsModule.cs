@@ -49,11 +49,14 @@ public static class OperationsModule
         /// <summary>One context's <c>/api/health</c> (this app's own stays at <c>/api/health</c>).</summary>
         public static readonly ApiRoute ContextHealth = new(nameof(ContextHealth), "GET", "/api/health/{context}", Operator);
 
+        /// <summary>Each queue's and topic's depth, from Azure Monitor (the admin API would need Manage).</summary>
+        public static readonly ApiRoute QueueDepths = new(nameof(QueueDepths), "GET", "/api/admin/queue-depths", Operator);
+
         /// <summary>The routes forwarded to another app.</summary>
         public static readonly IReadOnlyList<ApiRoute> Forwarded = [SearchOrders, GetOrder, GetCustomerOrders, GetCheckout, ContextHealth];
 
         public static readonly IReadOnlyList<ApiRoute> All =
             [ConsolePage, ConsoleConfig, ConsoleFile, ListDeadLetters, ResubmitDeadLetters, ShowDeadLetter, ResubmitDeadLetter, IgnoreDeadLetter,
-             .. Forwarded];
+             QueueDepths, .. Forwarded];
     }
 }

@@ -17,15 +17,18 @@ export async function systemPage(main) {
       h("p", { class: "muted" }, `Health, depths and throughput, read every ${EVERY_MS / 1000} s; plots cover the last ${WINDOW_MS / 60000} minutes.`))),
     health, h("div", { class: "grid two" }, depths, plots));
   const tick = async () => {
-    const [healthAnswer, stats, letters, metrics] = await Promise.all([
-      healthOfAll(), api("/api/admin/stats"), api("/api/admin/dead-letters", { query: { status: "Pending" } }), api("/api/admin/metrics")]);
+    // In Azure the depths come from the operations app's Azure Monitor read; the local host has them in its metrics.
+    const azure = currentConfig()?.mode === "azure";
+    const [healthAnswer, stats, letters, metrics, monitored] = await Promise.all([
+      healthOfAll(), api("/api/admin/stats"), api("/api/admin/dead-letters", { query: { status: "Pending" } }), api("/api/admin/metrics"),
+      azure ? api("/api/admin/queue-depths") : null]);
     if (!token()) return;
     const sample = { at: Date.now(), health: healthAnswer.body, stats: stats.ok ? stats.body : null, letters: letters.ok ? letters.body : null,
-      depths: metrics.ok ? metrics.body.depths : null };
+      depths: metrics.ok ? metrics.body.depths : monitored?.ok ? monitored.body.depths : null };
     samples.push(sample);
     while (samples.length && samples[0].at < sample.at - WINDOW_MS) samples.shift();
     drawHealth(health, healthAnswer);
-    drawDepths(depths, sample, letters);
+    drawDepths(depths, sample, letters, monitored);
     drawPlots(plots, stats, metrics);
   };
   await tick();
@@ -79,7 +82,7 @@ function entityName(path) {
  * Waiting messages per queue and subscription, and dead letters awaiting triage per entity: from the metrics route when the
  * host has one, else from the broker's health data and the dead-letter list.
  */
-function drawDepths(panel, sample, letters) {
+function drawDepths(panel, sample, letters, monitored) {
   let queues, dead = {};
   if (sample.depths) {
     queues = sample.depths.map(d => [d.entity, d.active]);
@@ -90,8 +93,10 @@ function drawDepths(panel, sample, letters) {
   }
   // Without the metrics route the list is the only count; with it, the list still adds what no broker entity holds
   // (a context's parked outbox records).
+  // Azure Monitor counts a subscription's letters under its topic.
   const brokerEntities = new Set(queues.map(([q]) => q));
-  for (const l of sample.letters || []) if (!sample.depths || !brokerEntities.has(l.entity)) dead[l.entity] = (dead[l.entity] || 0) + 1;
+  const counted = e => brokerEntities.has(e) || brokerEntities.has(e.split("/subscriptions/")[0]);
+  for (const l of sample.letters || []) if (!sample.depths || !counted(l.entity)) dead[l.entity] = (dead[l.entity] || 0) + 1;
   const max = Math.max(1, ...queues.map(([, v]) => v), ...Object.values(dead));
   const row = (name, value, tone) => h("div", { class: "bar-row", dataset: { entity: name } },
     h("span", { class: "mono", title: name }, entityName(name)), h("div", { class: "track" }, h("div", { class: `fill ${tone}`, style: `width:${(100 * value / max).toFixed(1)}%` })),
@@ -99,7 +104,11 @@ function drawDepths(panel, sample, letters) {
   show(panel,
     h("h2", {}, "Depths"),
     h("h3", {}, "Waiting messages"),
-    queues.length ? h("div", { class: "bars", id: "queue-depths" }, queues.map(([n, v]) => row(n, v, ""))) : h("p", { class: "muted" }, "Queue depths are not available here."),
+    monitored?.ok ? h("p", { class: "muted", id: "depths-source" }, "From Azure Monitor, per queue and topic (a topic counts its subscriptions together), measured " +
+      (monitored.body.measuredAt ? new Date(monitored.body.measuredAt).toLocaleTimeString() : "—") + ": about a minute behind.") : null,
+    queues.length ? h("div", { class: "bars", id: "queue-depths" }, queues.map(([n, v]) => row(n, v, "")))
+      : monitored && !monitored.ok ? h("p", { class: "notice bad", id: "depths-source" }, problemText(monitored))
+      : h("p", { class: "muted" }, "Queue depths are not available here."),
     h("h3", { style: "margin-top:16px" }, "Pending dead letters"),
     letters.status === 404 && !sample.depths ? h("p", { class: "muted" }, "Dead letters are not available here.")
       : Object.keys(dead).length ? h("div", { class: "bars", id: "dead-letter-depths" }, Object.entries(dead).map(([n, v]) => row(n, v, "bad")))
