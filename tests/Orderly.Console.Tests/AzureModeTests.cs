@@ -108,8 +108,9 @@ public sealed partial class AzureModeTests(ConsoleBrowser browser) : IAsyncLifet
     }
 
     /// <summary>
-    /// Application Insights' end-to-end transaction view of one operation, the portal's deep-link format: the component by its
-    /// resource id and the event by id, each a JSON object after a <c>~</c> segment (as Grafana's Azure Monitor data source builds it).
+    /// The link the console builds to Application Insights' end-to-end transaction view: the component by its resource id and the
+    /// event by id, each a JSON object after a <c>~</c> segment, as Grafana's Azure Monitor data source builds it (which passes an
+    /// item id where this passes the operation id: docs/azure-shell.md says why that is doubtful).
     /// </summary>
     private static string TransactionLink(string traceId) =>
         "https://portal.azure.com/#view/AppInsightsExtension/DetailsV2Blade/ComponentId~/"
