@@ -30,6 +30,25 @@ public sealed class OperationsAppTests
     }
 
     [Fact]
+    public async Task The_page_comes_under_its_content_security_policy_and_no_file_is_cached_stale_or_sniffed()
+    {
+        using var host = OperationsApp(AppInsights);
+        var trigger = ActivatorUtilities.CreateInstance<OperationsHttp>(host.Services);
+
+        var page = await HeadersAsync(host, trigger.ConsolePage(Request(host)));
+        var script = await HeadersAsync(host, trigger.ConsoleFile(Request(host), "console/app.js"));
+
+        Assert.Contains("script-src 'self'", page["Content-Security-Policy"].ToString(), StringComparison.Ordinal);
+        Assert.Contains("connect-src 'self'", page["Content-Security-Policy"].ToString(), StringComparison.Ordinal);
+        foreach (var headers in new[] { page, script })
+        {
+            Assert.Equal("no-cache", headers.CacheControl.ToString());
+            Assert.Equal("nosniff", headers.XContentTypeOptions.ToString());
+        }
+        Assert.False(script.ContainsKey("Content-Security-Policy"));
+    }
+
+    [Fact]
     public async Task A_path_that_is_no_console_file_is_a_404_problem()
     {
         using var host = OperationsApp(AppInsights);
@@ -70,6 +89,14 @@ public sealed class OperationsAppTests
 
     private static HttpRequest Request(IHost host) =>
         new DefaultHttpContext { RequestServices = host.Services, Response = { Body = new MemoryStream() } }.Request;
+
+    private static async Task<IHeaderDictionary> HeadersAsync(IHost host, IActionResult result)
+    {
+        var http = new DefaultHttpContext { RequestServices = host.Services, Response = { Body = new MemoryStream() } };
+        await result.ExecuteResultAsync(new ActionContext(http, new RouteData(), new ActionDescriptor()));
+        Assert.Equal(200, http.Response.StatusCode);
+        return http.Response.Headers;
+    }
 
     private static async Task<(int Status, string? ContentType, string Body)> RunAsync(IHost host, Func<OperationsHttp, IActionResult> call)
     {

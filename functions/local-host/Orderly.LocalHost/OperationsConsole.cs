@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Microsoft.Net.Http.Headers;
 using Orderly.Hosting.Access;
 using Orderly.Operations.Console;
 
@@ -20,11 +19,6 @@ public static class OperationsConsole
     /// <summary>Where the console's own files are (index.html names them relative to <c>/</c>).</summary>
     public const string AssetPrefix = "/console";
 
-    // The page loads only its own files and calls only this host; inline style attributes are the one exception.
-    private const string ContentSecurityPolicy =
-        "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; " +
-        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-
     public static WebApplication MapOperationsConsole(this WebApplication app, bool devSignIn)
     {
         var config = new ConsoleConfig("embedded", devSignIn);
@@ -38,11 +32,7 @@ public static class OperationsConsole
     private static IResult Serve(HttpContext context, string path)
     {
         if (!ConsoleAssets.TryGet(path, out var asset)) return TypedResults.NotFound();
-        var headers = context.Response.Headers;
-        // Built into this assembly: a new build is a new page, so the browser asks again rather than keep a stale one.
-        headers.CacheControl = "no-cache";
-        headers[HeaderNames.XContentTypeOptions] = "nosniff";
-        if (asset.ContentType.StartsWith("text/html", StringComparison.Ordinal)) headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        foreach (var (name, value) in asset.Headers) context.Response.Headers[name] = value;
         return TypedResults.Bytes(asset.Content, asset.ContentType);
     }
 }

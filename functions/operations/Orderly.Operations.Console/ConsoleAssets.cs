@@ -3,8 +3,25 @@ using System.Reflection;
 
 namespace Orderly.Operations.Console;
 
-/// <summary>One file of the console: its bytes and the media type to serve it with.</summary>
-public sealed record ConsoleAsset(string Path, byte[] Content, string ContentType);
+/// <summary>One file of the console: its bytes, the media type to serve it with, and the headers every host sends with it.</summary>
+public sealed record ConsoleAsset(string Path, byte[] Content, string ContentType)
+{
+    // The page loads only its own files and calls only its own host; inline style attributes are the one exception.
+    private const string ContentSecurityPolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; " +
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+    /// <summary>
+    /// The headers to serve the file with, in both hosts: built into the assembly, so a new build is a new page and the browser
+    /// asks again (<c>no-cache</c>); never sniffed as another type; and the page under its content security policy.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; } =
+    [
+        new("Cache-Control", "no-cache"),
+        new("X-Content-Type-Options", "nosniff"),
+        .. ContentType.StartsWith("text/html", StringComparison.Ordinal) ? [new KeyValuePair<string, string>("Content-Security-Policy", ContentSecurityPolicy)] : Array.Empty<KeyValuePair<string, string>>(),
+    ];
+}
 
 /// <summary>
 /// The console's files, read once from this assembly's embedded resources. Hosts serve them as they are:
