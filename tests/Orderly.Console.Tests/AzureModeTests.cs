@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -7,7 +10,8 @@ namespace Orderly.Console.Tests;
 /// <summary>
 /// The console in azure mode, served by the operations app's routes (<see cref="AzureOperationsHost"/>) in front of the real local
 /// host: an operator pastes a token, every read goes through the operations app with it, a customer's token sees nothing, a trace
-/// id opens Application Insights, and an app that refuses the forwarded token is named on the page without signing anyone out.
+/// id opens its operation's telemetry in Application Insights' logs, and an app that refuses the forwarded token is named on the
+/// page without signing anyone out.
 /// </summary>
 [Collection(ConsoleCollection.Name)]
 public sealed partial class AzureModeTests(ConsoleBrowser browser) : IAsyncLifetime
@@ -21,7 +25,7 @@ public sealed partial class AzureModeTests(ConsoleBrowser browser) : IAsyncLifet
     public async Task DisposeAsync() => await _operations.DisposeAsync();
 
     [Fact]
-    public async Task A_pasted_operator_token_reads_through_the_operations_app_and_each_trace_id_opens_its_application_insights_transaction()
+    public async Task A_pasted_operator_token_reads_through_the_operations_app_and_each_trace_id_opens_its_operation_in_application_insights_logs()
     {
         var sku = await browser.NewProductAsync();
         var orderId = await Api.PlaceOrderAsync(ShopApi.Order(ShopApi.NewCustomer(), [(sku, 1)]));
@@ -34,14 +38,23 @@ public sealed partial class AzureModeTests(ConsoleBrowser browser) : IAsyncLifet
         await tab.PasteTokenAsync(await browser.Host.TokenAsync("azure-ops", "operator"), "azure-ops");
 
         await Expect(tab.Find(".page-head .badge").First).ToHaveTextAsync("Confirmed");
+        var attempts = (await Api.GetJsonAsync($"api/checkout/{orderId}")).GetProperty("steps").EnumerateArray()
+            .SelectMany(step => step.GetProperty("attemptLog").EnumerateArray()).ToList();
         var links = tab.Find("#steps tr.attempt a");
         await Expect(links).ToHaveCountAsync(6); // one attempt of each step, each with its trace
-        foreach (var link in await links.AllAsync())
+        Assert.Equal(6, attempts.Count);
+        foreach (var (link, attempt) in (await links.AllAsync()).Zip(attempts))
         {
             var traceId = await link.TextContentAsync() ?? "";
             Assert.Matches(TraceId(), traceId);
-            Assert.Equal(TransactionLink(traceId), await link.GetAttributeAsync("href"));
+            Assert.Equal(attempt.Str("traceId"), traceId);
+            // The query is compressed in the browser, so the address follows the link a moment later.
+            await Expect(link).ToHaveAttributeAsync("href", new Regex("^https://"));
+            Assert.Equal(OperationQuery(traceId, attempt.Str("startedAt")!), QueryIn(await link.GetAttributeAsync("href")));
         }
+        // The order's own trace id, among its facts, opens the same query as its first attempt's.
+        var orderTrace = tab.Find(".facts a.mono");
+        await Expect(orderTrace).ToHaveAttributeAsync("href", (await links.First.GetAttributeAsync("href"))!);
         await tab.ScreenshotAsync("azure-order");
 
         // The operations app's own dead-letter queue, through the same page.
@@ -108,14 +121,39 @@ public sealed partial class AzureModeTests(ConsoleBrowser browser) : IAsyncLifet
     }
 
     /// <summary>
-    /// The link the console builds to Application Insights' end-to-end transaction view: the component by its resource id and the
-    /// event by id, each a JSON object after a <c>~</c> segment, as Grafana's Azure Monitor data source builds it (which passes an
-    /// item id where this passes the operation id: docs/azure-shell.md says why that is doubtful).
+    /// The KQL a trace link opens: the operation's requests, dependencies, traces and exceptions, oldest first, from an hour before
+    /// the attempt started to a day after (to the millisecond, as the browser reads the time).
     /// </summary>
-    private static string TransactionLink(string traceId) =>
-        "https://portal.azure.com/#view/AppInsightsExtension/DetailsV2Blade/ComponentId~/"
-        + Uri.EscapeDataString($$"""{"ResourceId":"{{AzureOperationsHost.AppInsightsResourceId}}"}""")
-        + "/DataModel~/" + Uri.EscapeDataString($$"""{"eventId":"{{traceId}}"}""");
+    private static string OperationQuery(string traceId, string startedAt)
+    {
+        var at = DateTimeOffset.Parse(startedAt, CultureInfo.InvariantCulture).UtcDateTime;
+        at = at.AddTicks(-(at.Ticks % TimeSpan.TicksPerMillisecond));
+        static string Iso(DateTime t) => t.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        return $"""
+            union requests, dependencies, traces, exceptions
+            | where timestamp between (datetime({Iso(at.AddHours(-1))}) .. datetime({Iso(at.AddDays(1))}))
+            | where operation_Id == "{traceId}"
+            | order by timestamp asc
+            """.ReplaceLineEndings("\n");
+    }
+
+    /// <summary>
+    /// The query in a trace link, read back as the portal reads its own "Copy link to query" links: the Logs blade scoped to the
+    /// Application Insights resource, then the query gzip-compressed, base64-encoded and URL-escaped twice, as one path segment.
+    /// </summary>
+    private static string QueryIn(string? link)
+    {
+        var prefix = "https://portal.azure.com/#blade/Microsoft_Azure_Monitoring_Logs/LogsBlade/resourceId/"
+            + Uri.EscapeDataString(AzureOperationsHost.AppInsightsResourceId) + "/source/LogsBlade.AnalyticsShareLinkToQuery/q/";
+        Assert.NotNull(link);
+        Assert.StartsWith(prefix, link, StringComparison.Ordinal);
+        var segment = link[prefix.Length..];
+        Assert.DoesNotContain('/', Uri.UnescapeDataString(segment)); // escaped twice: one unescaping leaves no path separator
+        var compressed = Convert.FromBase64String(Uri.UnescapeDataString(Uri.UnescapeDataString(segment)));
+        using var gzip = new GZipStream(new MemoryStream(compressed), CompressionMode.Decompress);
+        using var text = new StreamReader(gzip, Encoding.UTF8);
+        return text.ReadToEnd();
+    }
 
     [GeneratedRegex("^[0-9a-f]{32}$")]
     private static partial Regex TraceId();

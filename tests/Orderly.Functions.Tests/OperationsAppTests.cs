@@ -59,7 +59,7 @@ public sealed class OperationsAppTests
     }
 
     [Fact]
-    public async Task The_console_settings_say_azure_no_dev_sign_in_and_link_a_trace_to_its_application_insights_transaction()
+    public async Task The_console_settings_say_azure_no_dev_sign_in_and_name_the_application_insights_resource_traces_link_to()
     {
         using var host = OperationsApp(AppInsights);
         var (status, _, body) = await RunAsync(host, trigger => trigger.ConsoleConfig(Request(host)));
@@ -68,10 +68,7 @@ public sealed class OperationsAppTests
         using var json = JsonDocument.Parse(body);
         Assert.Equal("azure", json.RootElement.GetProperty("mode").GetString());
         Assert.False(json.RootElement.GetProperty("devSignIn").GetBoolean());
-        var link = json.RootElement.GetProperty("transactionUrl").GetString()!;
-        Assert.StartsWith("https://portal.azure.com/", link, StringComparison.Ordinal);
-        Assert.Contains(Uri.EscapeDataString(AppInsights), link, StringComparison.Ordinal);
-        Assert.Single(link.Split(ConsoleConfig.TraceIdPlaceholder)[1..]);
+        Assert.Equal(AppInsights, json.RootElement.GetProperty("appInsightsResourceId").GetString());
     }
 
     [Fact]

@@ -5,24 +5,24 @@ using Orderly.Settings;
 namespace Orderly.Operations;
 
 /// <summary>
-/// What the console page asks its host first (<c>GET /console/config.json</c>): which mode it runs in, whether it may fetch a
-/// dev token (only the local host issues them), and the link template, <c>{traceId}</c> to be replaced, that opens one
-/// order's trace in the telemetry tool (in Azure: Application Insights' end-to-end transaction view).
+/// What the console page asks its host first (<c>GET /console/config.json</c>), in both hosts: which mode it runs in, whether
+/// it may fetch a dev token (only the local host issues them), and, in Azure, the Application Insights resource whose logs a
+/// trace id links to (the page builds that link itself: the query it opens is compressed in the browser).
 /// </summary>
 public sealed record ConsoleConfig(
     [property: JsonPropertyName("mode")] string Mode,
     [property: JsonPropertyName("devSignIn")] bool DevSignIn,
-    [property: JsonPropertyName("transactionUrl")] string? TransactionUrl)
+    [property: JsonPropertyName("appInsightsResourceId"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? AppInsightsResourceId)
 {
     /// <summary>The setting naming the Application Insights resource the apps send telemetry to (its full resource id).</summary>
     public const string AppInsightsResourceIdKey = "Console:AppInsightsResourceId";
 
-    /// <summary>The placeholder the page replaces with an order's trace id (= Application Insights' operation id).</summary>
-    public const string TraceIdPlaceholder = "{traceId}";
+    /// <summary>The console as the local host serves it: a dev sign-in when its issuer is on, and trace ids without a link.</summary>
+    public static ConsoleConfig ForEmbedded(bool devSignIn) => new("embedded", devSignIn, null);
 
     /// <summary>
-    /// The console as the operations Function App serves it: no dev sign-in (tokens come from Entra ID), and a transaction link
-    /// when <see cref="AppInsightsResourceIdKey"/> is set (null otherwise: the page shows the trace id without a link).
+    /// The console as the operations Function App serves it: no dev sign-in (tokens come from Entra ID), and trace links into the
+    /// resource named by <see cref="AppInsightsResourceIdKey"/> when it is set (none otherwise: the page shows bare trace ids).
     /// </summary>
     public static ConsoleConfig ForAzure(IConfiguration configuration)
     {
@@ -35,15 +35,6 @@ public sealed record ConsoleConfig(
                 $"Console__AppInsightsResourceId is '{resourceId}'; it must be an Application Insights resource id " +
                 "(/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Insights/components/<name>).");
         }
-        return new("azure", false, TransactionUrlFor(resourceId));
+        return new("azure", false, resourceId);
     }
-
-    /// <summary>
-    /// The portal's end-to-end transaction view of one operation in one Application Insights resource. With OpenTelemetry the
-    /// operation id is the W3C trace id, which the checkout status and every log line carry.
-    /// </summary>
-    public static string TransactionUrlFor(string appInsightsResourceId) =>
-        "https://portal.azure.com/#view/AppInsightsExtension/DetailsV2Blade/ComponentId~/"
-        + Uri.EscapeDataString($$"""{"ResourceId":"{{appInsightsResourceId}}"}""")
-        + "/DataModel~/" + Uri.EscapeDataString("{\"eventId\":\"") + TraceIdPlaceholder + Uri.EscapeDataString("\"}");
 }

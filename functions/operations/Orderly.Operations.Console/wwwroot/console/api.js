@@ -4,7 +4,7 @@ const SUBJECT_KEY = "orderly.console.subject";
 
 let config = null;
 
-/** The host's mode: { mode: "embedded" | "azure", devSignIn, transactionUrl?, apiBase? }. Read once. */
+/** The host's mode: { mode: "embedded" | "azure", devSignIn, appInsightsResourceId?, apiBase? }. Read once. */
 export async function loadConfig() {
   if (config) return config;
   const answer = await fetch("console/config.json", { headers: { Accept: "application/json" } });

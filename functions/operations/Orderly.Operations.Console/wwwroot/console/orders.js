@@ -2,6 +2,7 @@
 import { api, problemText, token } from "./api.js";
 import { h, show, badge, toneOf, time, dateTime, duration, money, repeat, stopRepeat } from "./dom.js";
 import { spanBar } from "./plot.js";
+import { isTraceId, logsLink } from "./app-insights.js";
 
 const STATUSES = ["", "Pending", "Confirmed", "Cancelled"];
 
@@ -113,19 +114,28 @@ function orderHead(orderId, order, saga) {
     h("p", {}, order ? badge(order.status) : null, " ", saga ? h("span", { class: "muted" }, "checkout ", badge(saga.status)) : null)));
 }
 
-function traceIdOf(saga) {
+/** The first attempt that carries a trace id: the order's trace, from the checkout's first step on. */
+function tracedAttemptOf(saga) {
   for (const r of [...(saga?.steps || []), ...(saga?.compensations || [])])
-    for (const a of r.attemptLog || []) if (a.traceId) return a.traceId;
+    for (const a of r.attemptLog || []) if (a.traceId) return a;
   return null;
 }
 
-function traceLink(traceId, config) {
+/**
+ * An attempt's trace id: in Azure a link to its operation's telemetry in Application Insights (built in the browser, so the
+ * address follows a moment after the link), elsewhere the id to search the logs or an OTLP viewer for.
+ */
+function traceLink(attempt, config) {
+  const traceId = attempt?.traceId;
   if (!traceId) return "—";
-  if (config.transactionUrl) {
-    return h("a", { class: "mono", href: config.transactionUrl.replace("{traceId}", encodeURIComponent(traceId)), target: "_blank", rel: "noopener",
-      title: "This trace in Application Insights" }, traceId);
-  }
-  return h("span", { class: "mono", title: "The W3C trace id: search the logs or an OTLP viewer for it" }, traceId);
+  if (!config.appInsightsResourceId || !isTraceId(traceId))
+    return h("span", { class: "mono", title: "The W3C trace id: search the logs or an OTLP viewer for it" }, traceId);
+  const link = h("a", { class: "mono", target: "_blank", rel: "noopener",
+    title: "Every request, dependency, trace and exception of this operation, in Application Insights' logs" }, traceId);
+  logsLink(config.appInsightsResourceId, traceId, attempt.startedAt)
+    .then(url => link.setAttribute("href", url))
+    .catch(() => { link.title = "This browser cannot build the Application Insights link (no CompressionStream): search its logs for this operation id"; });
+  return link;
 }
 
 function orderFacts(order, saga, config) {
@@ -140,7 +150,7 @@ function orderFacts(order, saga, config) {
     fact("Cancellation reason", order?.cancellationReason ?? saga?.cancellationReason ?? "—"),
     fact("Current step", saga?.currentStep ?? "—"),
     fact("Needs attention", saga?.needsAttention?.join(", ") || "—"),
-    fact("Trace id", traceLink(traceIdOf(saga), config))));
+    fact("Trace id", traceLink(tracedAttemptOf(saga), config))));
 }
 
 const COLORS = { ok: "#1f8a5b", warn: "#b7791f", bad: "#c2413b", run: "#2f5bd3", "": "#8a94a6" };
@@ -187,7 +197,7 @@ function attemptTable(attempts, sagaStart, sagaEnd, config, color) {
         h("td", {}, badge(a.outcome)),
         h("td", {}, a.reply ?? "—"),
         h("td", { class: "muted" }, a.reason ?? ""),
-        h("td", {}, traceLink(a.traceId, config)),
+        h("td", {}, traceLink(a, config)),
         h("td", {}, spanBar(start, end, sagaStart, sagaEnd, a.outcome === "Replied" ? color : COLORS[toneOf(a.outcome)])));
     }))));
 }
