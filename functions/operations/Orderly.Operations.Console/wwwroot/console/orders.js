@@ -122,8 +122,9 @@ function tracedAttemptOf(saga) {
 }
 
 /**
- * An attempt's trace id: in Azure a link to its operation's telemetry in Application Insights (built in the browser, so the
- * address follows a moment after the link), elsewhere the id to search the logs or an OTLP viewer for.
+ * An attempt's trace id: in Azure a link to its operation's telemetry in Application Insights' logs (the query is compressed
+ * asynchronously, so the link gets its address a moment after it is drawn), elsewhere the id to search the logs or an OTLP
+ * viewer for.
  */
 function traceLink(attempt, config) {
   const traceId = attempt?.traceId;
