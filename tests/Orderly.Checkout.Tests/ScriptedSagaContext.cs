@@ -13,13 +13,16 @@ public abstract record Answer
     public static readonly Answer Silence = new SilenceAnswer();
     public static readonly Answer SendFails = new SendFailsAnswer();
 
+    /// <summary>Every send fails with <paramref name="error"/> as the bus's message.</summary>
+    public static Answer SendFailsWith(string error) => new SendFailsAnswer(error);
+
     /// <summary>The send fails <paramref name="failures"/> times (the runtime retries it), then <paramref name="then"/>.</summary>
     public static Answer SendFailsFirst(int failures, Answer then) => new FlakySendAnswer(failures, then);
 }
 
 public sealed record ReplyAnswer(object Reply) : Answer;
 public sealed record SilenceAnswer : Answer;
-public sealed record SendFailsAnswer : Answer;
+public sealed record SendFailsAnswer(string Error = "bus unavailable") : Answer;
 public sealed record FlakySendAnswer(int Failures, Answer Then) : Answer;
 
 /// <summary>One action the saga asked its context for, and what it got back.</summary>
@@ -75,7 +78,7 @@ public sealed class ScriptedSagaContext : SagaContext
             var answer = _script(command);
             if (answer is FlakySendAnswer flaky) answer = flaky.Then; // retrying a send is the runtime's job, not the saga's
             _answers[command.MessageId] = answer;
-            if (answer is SendFailsAnswer) return new StepFailedException(name, "System.TimeoutException", "bus unavailable");
+            if (answer is SendFailsAnswer fails) return new StepFailedException(name, "System.TimeoutException", fails.Error);
             Sent.Add(command);
             return command.MessageId;
         });
