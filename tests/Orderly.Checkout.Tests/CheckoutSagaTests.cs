@@ -109,6 +109,25 @@ public sealed class CheckoutSagaTests
     }
 
     [Fact]
+    public async Task New_sagas_share_one_step_timer_and_one_started_before_it_existed_replays_with_a_timer_per_wait()
+    {
+        // Its input as it was journaled then: no shareStepTimer. On Durable its history holds a timer per wait, so it must
+        // replay with them; a saga started now shares one (a Durable timer cannot be taken back, each one costs when it fires).
+        var current = Input(new CheckoutOptions().ToSettings());
+        var json = JsonSerializer.SerializeToNode(current, SagaRegistration.JsonOptions)!;
+        json["settings"]!.AsObject().Remove("shareStepTimer");
+        var old = json.Deserialize<CheckoutInput>(SagaRegistration.JsonOptions)!;
+        var before = new ScriptedSagaContext(Script());
+        var now = new ScriptedSagaContext(Script());
+
+        await CheckoutSaga.RunAsync(before, old);
+        await CheckoutSaga.RunAsync(now, current);
+
+        Assert.Equal(Enumerable.Repeat("wait", 6), before.Actions.Where(a => a.Kind.EndsWith("wait", StringComparison.Ordinal)).Select(a => a.Kind));
+        Assert.Equal(Enumerable.Repeat("shared wait", 6), now.Actions.Where(a => a.Kind.EndsWith("wait", StringComparison.Ordinal)).Select(a => a.Kind));
+    }
+
+    [Fact]
     public async Task The_status_shows_the_current_step_while_it_runs()
     {
         var (ctx, _) = await Run();

@@ -226,6 +226,22 @@ public abstract class CheckoutScenarios
         Assert.Equal((StepRecord.Succeeded, 2), (checkout.Steps[2].Status, checkout.Steps[2].Attempts));
     }
 
+    /// <summary>
+    /// A quick checkout on Durable arms one step timer, not one per reply wait: a Durable timer cannot be taken back, and each
+    /// one still arrives after the checkout ended (on Azure Storage a dequeue, a history read and a delete). Runs on the
+    /// runtime whose history can be read (Azure Storage); the in-memory Durable host runs the shared timer in every scenario.
+    /// </summary>
+    protected async Task A_quick_checkout_arms_one_step_timer_and_completes()
+    {
+        await using var host = await StartAsync();
+
+        var (end, checkout) = await CheckOutAsync(host);
+
+        Assert.Equal((SagaRuntimeStatus.Completed, CheckoutStatus.Completed), (end.RuntimeStatus, checkout.Status));
+        Assert.Equal(6, host.Published.Count);
+        Assert.Equal(1, await host.Runtime.TimersCreatedAsync(OrderId));
+    }
+
     [Fact]
     public async Task A_late_reply_to_a_timed_out_step_does_not_move_the_checkout()
     {

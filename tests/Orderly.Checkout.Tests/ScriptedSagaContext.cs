@@ -85,9 +85,14 @@ public sealed class ScriptedSagaContext : SagaContext
         return outcome is StepFailedException ex ? Task.FromException<TResult>(ex) : Task.FromResult((TResult)outcome!);
     }
 
-    public override Task<EventWaitResult<T>> WaitForEventAsync<T>(string name, TimeSpan timeout)
+    public override Task<EventWaitResult<T>> WaitForEventAsync<T>(string name, TimeSpan timeout) => Wait<T>("wait", name, timeout);
+
+    /// <summary>Recorded as its own kind: on Durable its history differs from a plain wait's.</summary>
+    public override Task<EventWaitResult<T>> WaitForEventSharingTimerAsync<T>(string name, TimeSpan timeout) => Wait<T>("shared wait", name, timeout);
+
+    private Task<EventWaitResult<T>> Wait<T>(string kind, string name, TimeSpan timeout)
     {
-        var outcome = Next("wait", name, timeout.ToString(), () =>
+        var outcome = Next(kind, name, timeout.ToString(), () =>
             _answers.TryGetValue(name, out var a) && a is ReplyAnswer r
                 ? EnvelopeJson.Create(r.Reply, "reply-" + name, "/test", new DateTimeOffset(Start), InstanceId, causationId: name)
                 : null);

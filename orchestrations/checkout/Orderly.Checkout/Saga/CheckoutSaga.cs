@@ -312,7 +312,9 @@ public sealed class CheckoutSaga
             return new Exchange(null, StepFailed, $"send failed: {ex.ErrorMessage}");
         }
 
-        var wait = await _ctx.WaitForEventAsync<Envelope>(messageId, _settings.StepTimeout);
+        var wait = _settings.ShareStepTimer
+            ? await _ctx.WaitForEventSharingTimerAsync<Envelope>(messageId, _settings.StepTimeout)
+            : await _ctx.WaitForEventAsync<Envelope>(messageId, _settings.StepTimeout);
         if (wait.TimedOut || wait.Payload is null)
         {
             _log.LogWarning("Checkout of order {OrderId}: no reply to {Step} within {Timeout}", _input.OrderId, name, _settings.StepTimeout);
