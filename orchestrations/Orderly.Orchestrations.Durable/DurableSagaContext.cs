@@ -12,8 +12,13 @@ namespace Orderly.Orchestrations.Durable;
 /// and a saga reads exactly what it would read on the embedded runner. Every await stays on the orchestrator's thread (no
 /// <c>ConfigureAwait(false)</c>): the Functions worker fails an orchestrator whose code continues anywhere else.
 /// </remarks>
-public sealed class DurableSagaContext(TaskOrchestrationContext inner) : SagaContext
+public sealed class DurableSagaContext(TaskOrchestrationContext inner) : SagaContext, IDisposable
 {
+    // The one timer the waits that share it are armed with, when it fires, and what cancels it.
+    private Task? _sharedTimer;
+    private DateTime _sharedFireAt;
+    private CancellationTokenSource? _sharedTimerCancel;
+
     /// <summary>Durable's <see cref="RetryPolicy"/> rejects a zero interval; the embedded runner retries such a step at once.</summary>
     private static readonly TimeSpan ShortestRetryInterval = TimeSpan.FromMilliseconds(1);
 
@@ -55,6 +60,46 @@ public sealed class DurableSagaContext(TaskOrchestrationContext inner) : SagaCon
         }
         eventCts.Cancel();
         return EventWaitResult<T>.Timeout();
+    }
+
+    /// <remarks>
+    /// A Durable timer cannot be taken back: cancelling it only stops the orchestration waiting for it (DTFx
+    /// <c>TaskOrchestrationContext.CreateTimer</c> drops it from its open tasks), and its message still arrives when it is
+    /// due, on Azure Storage a dequeue, a history read and a delete, after the saga may have ended. So the waits share one:
+    /// successive waits of the same timeout each reuse the timer the first one armed, and only a saga that outlives it
+    /// arms another. <see cref="Dispose"/> cancels the last one, which the orchestration would otherwise wait for.
+    /// </remarks>
+    public override async Task<EventWaitResult<T>> WaitForEventSharingTimerAsync<T>(string name, TimeSpan timeout)
+    {
+        var due = inner.CurrentUtcDateTime.Add(timeout);
+        using var eventCts = new CancellationTokenSource();
+        var received = inner.WaitForExternalEvent<JsonElement>(name, eventCts.Token);
+        while (true)
+        {
+            if (_sharedTimer is null || _sharedTimer.IsCompleted || _sharedFireAt > due) ArmSharedTimer(due);
+            var (timer, fireAt) = (_sharedTimer!, _sharedFireAt);
+            if (await Task.WhenAny(received, timer) == received)
+                return EventWaitResult<T>.Received((await received).Deserialize<T>(SagaRegistration.JsonOptions)!);
+            if (timer.IsCanceled || fireAt < due) continue; // an earlier wait's timer: arm one for the rest of this wait
+            eventCts.Cancel();
+            return EventWaitResult<T>.Timeout();
+        }
+    }
+
+    /// <summary>Cancels the shared timer, so the orchestration can complete without waiting for it to fire.</summary>
+    public void Dispose()
+    {
+        _sharedTimerCancel?.Cancel();
+        _sharedTimerCancel?.Dispose();
+        _sharedTimerCancel = null;
+    }
+
+    private void ArmSharedTimer(DateTime fireAt)
+    {
+        Dispose(); // the one it replaces would fire too late for this wait
+        _sharedTimerCancel = new CancellationTokenSource();
+        _sharedTimer = inner.CreateTimer(fireAt, _sharedTimerCancel.Token);
+        _sharedFireAt = fireAt;
     }
 
     public override Task DelayAsync(TimeSpan delay) => inner.CreateTimer(inner.CurrentUtcDateTime.Add(delay), CancellationToken.None);

@@ -37,7 +37,8 @@ public sealed class DurableSagaRunner
     public async Task<JsonElement> RunSagaAsync(string name, TaskOrchestrationContext context)
     {
         var saga = _sagas.TryGetValue(name, out var found) ? found : throw new InvalidOperationException($"No saga named '{name}' is registered.");
-        var output = await saga.Run(_services, new DurableSagaContext(context), context.GetInput<JsonElement>());
+        using var sagaContext = new DurableSagaContext(context); // its last shared timer would keep the instance Running
+        var output = await saga.Run(_services, sagaContext, context.GetInput<JsonElement>());
         return DurableSagaContext.SagaJson(output);
     }
 

@@ -15,7 +15,7 @@ internal sealed class SagaJournal(SqliteDatabase database, TimeProvider time)
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS saga_instances(
             instance_id TEXT PRIMARY KEY, name TEXT NOT NULL, input TEXT NOT NULL, status TEXT NOT NULL,
-            custom_status TEXT, output TEXT, failure TEXT, runs INTEGER NOT NULL DEFAULT 0, seen_seq INTEGER NOT NULL DEFAULT 0,
+            custom_status TEXT, output TEXT, failure TEXT, runs INTEGER NOT NULL DEFAULT 0,
             created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
         CREATE INDEX IF NOT EXISTS ix_saga_instances_status ON saga_instances(status, created_at);
         CREATE TABLE IF NOT EXISTS saga_journal(
@@ -26,9 +26,26 @@ internal sealed class SagaJournal(SqliteDatabase database, TimeProvider time)
         CREATE INDEX IF NOT EXISTS ix_saga_events ON saga_events(instance_id, name, id);
         """;
 
-    private readonly Lazy<Task> _schema = new(() => database.EnsureSchemaAsync(Schema));
+    private readonly Lazy<Task> _schema = new(async () =>
+    {
+        await database.EnsureSchemaAsync(Schema).ConfigureAwait(false);
+        await database.WriteAsync(DropSeenSeq).ConfigureAwait(false);
+    });
 
     public Task EnsureSchemaAsync() => _schema.Value;
+
+    /// <summary>
+    /// Brings a file from before the runner kept its sagas in memory up to date: drops <c>seen_seq</c>, the last event it
+    /// had read, which nothing reads since. Once per file (the table is rewritten); idempotent.
+    /// </summary>
+    private static bool DropSeenSeq(WriteScope scope)
+    {
+        using var column = scope.Command("SELECT 1 FROM pragma_table_info('saga_instances') WHERE name = 'seen_seq'");
+        if (column.ExecuteScalar() is null) return false;
+        using var drop = scope.Command("ALTER TABLE saga_instances DROP COLUMN seen_seq");
+        drop.ExecuteNonQuery();
+        return true;
+    }
 
     /// <summary>Records a new instance, Running when it has a slot, else Pending; false when the id is taken (a duplicate start).</summary>
     public Task<bool> CreateAsync(string name, string instanceId, string input, bool running, DateTimeOffset at, CancellationToken cancellationToken) =>

@@ -36,6 +36,15 @@ public abstract class SagaContext
     /// </summary>
     public abstract Task<EventWaitResult<T>> WaitForEventAsync<T>(string name, TimeSpan timeout);
 
+    /// <summary>
+    /// Waits like <see cref="WaitForEventAsync{T}"/>, but a runtime whose timers cost something may keep one timer for
+    /// successive waits: the timer an earlier wait armed is waited on while it fires no later than this wait's timeout, and
+    /// re-armed for the rest when it fires first. A saga whose replies come quickly then leaves one timer behind, not one
+    /// per wait. The history differs on Durable, so an instance uses one kind of wait from its start to its end.
+    /// </summary>
+    /// <remarks>Here the same as <see cref="WaitForEventAsync{T}"/>: a runtime whose timers are free keeps it so.</remarks>
+    public virtual Task<EventWaitResult<T>> WaitForEventSharingTimerAsync<T>(string name, TimeSpan timeout) => WaitForEventAsync<T>(name, timeout);
+
     /// <summary>A durable delay (backoff between attempts); survives restarts.</summary>
     public abstract Task DelayAsync(TimeSpan delay);
 

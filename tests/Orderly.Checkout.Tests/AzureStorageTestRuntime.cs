@@ -48,6 +48,22 @@ public sealed class AzureStorageTestRuntime(string? taskHub = null, TimeSpan? ex
         await _worker.StartAsync(CancellationToken.None);
     }
 
+    public override async Task<int?> TimersCreatedAsync(string instanceId)
+    {
+        var service = new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
+        {
+            StorageAccountClientProvider = new StorageAccountClientProvider(_options.ConnectionString),
+            TaskHubName = _options.TaskHub,
+            LoggerFactory = NullLoggerFactory.Instance,
+        });
+        var state = await service.GetOrchestrationStateAsync(instanceId, executionId: null);
+        var history = await service.GetOrchestrationHistoryAsync(instanceId, state.OrchestrationInstance.ExecutionId);
+        return System.Text.Json.JsonDocument.Parse(history).RootElement.EnumerateArray()
+            .Count(e => e.GetProperty("EventType").ValueKind == System.Text.Json.JsonValueKind.Number
+                ? e.GetProperty("EventType").GetInt32() == (int)DurableTask.Core.History.EventType.TimerCreated
+                : e.GetProperty("EventType").GetString() == nameof(DurableTask.Core.History.EventType.TimerCreated));
+    }
+
     public override async ValueTask DisposeAsync()
     {
         if (_worker is null) return;

@@ -74,7 +74,7 @@ public sealed class CheckoutHost : IAsyncDisposable, IMessagePublisher
             var attempt = _sendAttempts.AddOrUpdate(e.Id, 1, (_, n) => n + 1);
             var answer = Script(new CheckoutCommand(e.Id, m.Destination, e.Type, e.Data, e.CorrelationId, e.CausationId, e.TraceParent, e.ReplyTo!));
             if (answer is FlakySendAnswer flaky) answer = attempt <= flaky.Failures ? Answer.SendFails : flaky.Then;
-            if (answer is SendFailsAnswer) throw new TimeoutException($"bus unavailable (send {attempt} of {e.Id})");
+            if (answer is SendFailsAnswer fails) throw new TimeoutException($"{fails.Error} (send {attempt} of {e.Id})");
             DestinationOf[e.Id] = m.Destination;
             Published.Enqueue(e);
             if (answer is ReplyAnswer r) _deliveries.Add(Task.Run(() => DeliverAsync(e.ReplyTo!, ReplyTo(e, r.Reply)), CancellationToken.None));

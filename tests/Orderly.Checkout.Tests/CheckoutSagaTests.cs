@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Orderly.Checkout.Saga;
@@ -108,6 +109,25 @@ public sealed class CheckoutSagaTests
     }
 
     [Fact]
+    public async Task New_sagas_share_one_step_timer_and_one_started_before_it_existed_replays_with_a_timer_per_wait()
+    {
+        // Its input as it was journaled then: no shareStepTimer. On Durable its history holds a timer per wait, so it must
+        // replay with them; a saga started now shares one (a Durable timer cannot be taken back, each one costs when it fires).
+        var current = Input(new CheckoutOptions().ToSettings());
+        var json = JsonSerializer.SerializeToNode(current, SagaRegistration.JsonOptions)!;
+        json["settings"]!.AsObject().Remove("shareStepTimer");
+        var old = json.Deserialize<CheckoutInput>(SagaRegistration.JsonOptions)!;
+        var before = new ScriptedSagaContext(Script());
+        var now = new ScriptedSagaContext(Script());
+
+        await CheckoutSaga.RunAsync(before, old);
+        await CheckoutSaga.RunAsync(now, current);
+
+        Assert.Equal(Enumerable.Repeat("wait", 6), before.Actions.Where(a => a.Kind.EndsWith("wait", StringComparison.Ordinal)).Select(a => a.Kind));
+        Assert.Equal(Enumerable.Repeat("shared wait", 6), now.Actions.Where(a => a.Kind.EndsWith("wait", StringComparison.Ordinal)).Select(a => a.Kind));
+    }
+
+    [Fact]
     public async Task The_status_shows_the_current_step_while_it_runs()
     {
         var (ctx, _) = await Run();
@@ -155,5 +175,53 @@ public sealed class CheckoutSagaTests
         var tries = result.Compensations[0].AttemptLog;
         Assert.Equal([AttemptRecord.TimedOut, AttemptRecord.Replied], tries.Select(a => a.Outcome));
         Assert.Equal(["checkout-order-1-release-stock-1", "checkout-order-1-release-stock-2"], tries.Select(a => a.MessageId));
+    }
+
+    /// <summary>A bus error as long and as escape-heavy as any: quotes and non-ASCII letters are six JSON characters each.</summary>
+    private static readonly string LongError = string.Concat(Enumerable.Repeat("the bus said \"no\" \u2013 r\u00e9essayez ", 70));
+
+    /// <summary>Every step asked 4 times, the capture never answering, then every compensation failing 8 times with a long error.</summary>
+    private static Task<(ScriptedSagaContext Context, CheckoutStatus Result)> RunRetryStorm() =>
+        Run((kind, c) => kind switch
+        {
+            nameof(ReserveStock) or nameof(AuthorizePayment) or nameof(CreateShipment) when !c.MessageId.EndsWith("-4", StringComparison.Ordinal) => Answer.Silence,
+            nameof(AuthorizePayment) => Answer.With(new PaymentAuthorized(OrderId, new string('p', 128), DataOf<AuthorizePayment>(c).Amount)),
+            nameof(CapturePayment) => Answer.Silence,
+            nameof(CancelShipment) or nameof(VoidPayment) or nameof(ReleaseStock) or nameof(CancelOrder) => Answer.SendFailsWith(LongError),
+            _ => null,
+        }, BaseServicesScript.Settings(compensationAttempts: 8) with { StepAsks = 4 });
+
+    [Fact]
+    public async Task A_retry_storm_never_grows_the_status_past_Durables_16_KB_and_every_record_keeps_its_latest_attempt()
+    {
+        var (ctx, result) = await RunRetryStorm();
+
+        // Durable's limit is 16 KB of UTF-16 JSON text; every status on the way stays within it, not only the last.
+        Assert.All(ctx.Statuses, s => Assert.InRange(Encoding.Unicode.GetByteCount(s), 0, 16 * 1024));
+        Assert.Equal(CheckoutStatus.Failed, result.Status);
+        Assert.Equal(["CancelShipment", "VoidPayment", "ReleaseStock", "CancelOrder"], result.NeedsAttention);
+        var records = result.Steps.Select(s => (s.Attempts, s.AttemptLog)).Concat(result.Compensations.Select(c => (c.Attempts, c.AttemptLog))).ToList();
+        Assert.Equal(4 * 4 + 4 * 8, records.Sum(r => r.Attempts)); // every attempt counted...
+        Assert.True(records.Sum(r => r.AttemptLog.Count) < records.Sum(r => r.Attempts)); // ...though not every one is shown
+        Assert.All(records, r =>
+        {
+            Assert.Equal(r.Attempts, r.AttemptLog[^1].Number); // the latest, which decided the record, is always there
+            Assert.Equal(r.AttemptLog.Select(a => a.Number).Order(), r.AttemptLog.Select(a => a.Number)); // and the numbers show the gaps
+        });
+        var voiding = result.Compensations.Single(c => c.Name == "VoidPayment");
+        Assert.Equal(new string('p', 128), voiding.Reference);
+        Assert.StartsWith("send failed: the bus said", voiding.Detail, StringComparison.Ordinal);
+        Assert.EndsWith("...", voiding.Detail, StringComparison.Ordinal); // clipped
+        Assert.Equal(voiding.Detail, voiding.AttemptLog[^1].Reason);
+    }
+
+    [Fact]
+    public async Task The_budgets_size_is_never_below_the_JSON_a_runtime_stores()
+    {
+        var (storm, _) = await RunRetryStorm();
+        var (happy, _) = await Run();
+
+        Assert.All(storm.Statuses.Concat(happy.Statuses), json =>
+            Assert.InRange(StatusBudget.Size(JsonSerializer.Deserialize<CheckoutStatus>(json, SagaRegistration.JsonOptions)!), json.Length, int.MaxValue));
     }
 }

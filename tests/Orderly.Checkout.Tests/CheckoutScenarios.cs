@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
@@ -225,6 +226,22 @@ public abstract class CheckoutScenarios
         Assert.Equal((StepRecord.Succeeded, 2), (checkout.Steps[2].Status, checkout.Steps[2].Attempts));
     }
 
+    /// <summary>
+    /// A quick checkout on Durable arms one step timer, not one per reply wait: a Durable timer cannot be taken back, and each
+    /// one still arrives after the checkout ended (on Azure Storage a dequeue, a history read and a delete). Runs on the
+    /// runtime whose history can be read (Azure Storage); the in-memory Durable host runs the shared timer in every scenario.
+    /// </summary>
+    protected async Task A_quick_checkout_arms_one_step_timer_and_completes()
+    {
+        await using var host = await StartAsync();
+
+        var (end, checkout) = await CheckOutAsync(host);
+
+        Assert.Equal((SagaRuntimeStatus.Completed, CheckoutStatus.Completed), (end.RuntimeStatus, checkout.Status));
+        Assert.Equal(6, host.Published.Count);
+        Assert.Equal(1, await host.Runtime.TimersCreatedAsync(OrderId));
+    }
+
     [Fact]
     public async Task A_late_reply_to_a_timed_out_step_does_not_move_the_checkout()
     {
@@ -295,6 +312,35 @@ public abstract class CheckoutScenarios
         Assert.Equal("CheckoutSagaFailed", alert.EventId.Name);
         Assert.Contains("VoidPayment", alert.Message, StringComparison.Ordinal);
         Assert.Contains(OrderId, alert.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_retry_storm_keeps_the_status_within_Durables_16_KB_and_shows_each_compensations_last_try()
+    {
+        // Each compensation's send fails 6 times with an error of ~1,700 characters: logged whole, that is ~90 KB of status.
+        var error = string.Concat(Enumerable.Repeat("the bus said \"no\" \u2013 r\u00e9essayez ", 70));
+        var storm = new Dictionary<string, string?>(Fast)
+        {
+            ["Checkout:SendAttempts"] = "1", ["Checkout:CompensationAttempts"] = "6", ["Checkout:CompensationBackoff"] = "00:00:00.001",
+        };
+        await using var host = await StartAsync((kind, _) => kind switch
+        {
+            nameof(CapturePayment) => Answer.With(new PaymentCaptureFailed(OrderId, "pay-1", "insufficient-funds")),
+            nameof(CancelShipment) or nameof(VoidPayment) or nameof(ReleaseStock) or nameof(CancelOrder) => Answer.SendFailsWith(error),
+            _ => null,
+        }, storm);
+
+        var (end, checkout) = await CheckOutAsync(host);
+
+        Assert.InRange(Encoding.Unicode.GetByteCount(end.CustomStatus!.Value.GetRawText()), 0, 16 * 1024);
+        Assert.Equal(CheckoutStatus.Failed, checkout.Status);
+        Assert.Equal(["CancelShipment", "VoidPayment", "ReleaseStock", "CancelOrder"], checkout.NeedsAttention);
+        Assert.All(checkout.Compensations, c =>
+        {
+            Assert.Equal(6, c.Attempts);
+            Assert.Equal(6, c.AttemptLog[^1].Number);
+            Assert.EndsWith("...", c.AttemptLog[^1].Reason, StringComparison.Ordinal);
+        });
     }
 
     [Fact]

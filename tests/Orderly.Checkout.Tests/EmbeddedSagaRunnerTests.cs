@@ -80,6 +80,48 @@ public sealed class EmbeddedSagaRunnerTests : SagaRuntimeContract
     }
 
     [Fact]
+    public async Task A_file_from_before_seen_seq_was_dropped_opens_loses_the_column_and_its_waiting_saga_goes_on()
+    {
+        var log = new StepLog();
+        var path = EmbeddedTestRuntime.NewPath();
+        await using (var first = await OpenAsync(path, log, keepFile: true))
+        {
+            await first.StartAsync(TestSaga.Name, "s1", new Plan("go-1", 60_000));
+            await first.WaitForAsync("s1", TestSaga.IsWaiting);
+        }
+        // The file as the runner wrote it before: an instance row with the column nothing reads any more.
+        Execute(path, "ALTER TABLE saga_instances ADD COLUMN seen_seq INTEGER NOT NULL DEFAULT 0; UPDATE saga_instances SET seen_seq = 7");
+
+        await using var second = await OpenAsync(path, log);
+        await second.RaiseAsync("s1", "go-1", "after-upgrade");
+        var end = await second.WaitForEndAsync("s1");
+
+        Assert.Equal("S1:B:AFTER-UPGRADE", SagaHarness.Output<string>(end));
+        Assert.DoesNotContain("seen_seq", Columns(path, "saga_instances"));
+    }
+
+    private static void Execute(string path, string sql)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    private static List<string> Columns(string path, string table)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = $"SELECT name FROM pragma_table_info('{table}')";
+        using var reader = cmd.ExecuteReader();
+        var columns = new List<string>();
+        while (reader.Read()) columns.Add(reader.GetString(0));
+        return columns;
+    }
+
+    [Fact]
     public async Task A_running_saga_stays_in_memory_and_is_replayed_only_after_a_restart()
     {
         var counted = new CountedSaga();

@@ -13,13 +13,16 @@ public abstract record Answer
     public static readonly Answer Silence = new SilenceAnswer();
     public static readonly Answer SendFails = new SendFailsAnswer();
 
+    /// <summary>Every send fails with <paramref name="error"/> as the bus's message.</summary>
+    public static Answer SendFailsWith(string error) => new SendFailsAnswer(error);
+
     /// <summary>The send fails <paramref name="failures"/> times (the runtime retries it), then <paramref name="then"/>.</summary>
     public static Answer SendFailsFirst(int failures, Answer then) => new FlakySendAnswer(failures, then);
 }
 
 public sealed record ReplyAnswer(object Reply) : Answer;
 public sealed record SilenceAnswer : Answer;
-public sealed record SendFailsAnswer : Answer;
+public sealed record SendFailsAnswer(string Error = "bus unavailable") : Answer;
 public sealed record FlakySendAnswer(int Failures, Answer Then) : Answer;
 
 /// <summary>One action the saga asked its context for, and what it got back.</summary>
@@ -75,16 +78,21 @@ public sealed class ScriptedSagaContext : SagaContext
             var answer = _script(command);
             if (answer is FlakySendAnswer flaky) answer = flaky.Then; // retrying a send is the runtime's job, not the saga's
             _answers[command.MessageId] = answer;
-            if (answer is SendFailsAnswer) return new StepFailedException(name, "System.TimeoutException", "bus unavailable");
+            if (answer is SendFailsAnswer fails) return new StepFailedException(name, "System.TimeoutException", fails.Error);
             Sent.Add(command);
             return command.MessageId;
         });
         return outcome is StepFailedException ex ? Task.FromException<TResult>(ex) : Task.FromResult((TResult)outcome!);
     }
 
-    public override Task<EventWaitResult<T>> WaitForEventAsync<T>(string name, TimeSpan timeout)
+    public override Task<EventWaitResult<T>> WaitForEventAsync<T>(string name, TimeSpan timeout) => Wait<T>("wait", name, timeout);
+
+    /// <summary>Recorded as its own kind: on Durable its history differs from a plain wait's.</summary>
+    public override Task<EventWaitResult<T>> WaitForEventSharingTimerAsync<T>(string name, TimeSpan timeout) => Wait<T>("shared wait", name, timeout);
+
+    private Task<EventWaitResult<T>> Wait<T>(string kind, string name, TimeSpan timeout)
     {
-        var outcome = Next("wait", name, timeout.ToString(), () =>
+        var outcome = Next(kind, name, timeout.ToString(), () =>
             _answers.TryGetValue(name, out var a) && a is ReplyAnswer r
                 ? EnvelopeJson.Create(r.Reply, "reply-" + name, "/test", new DateTimeOffset(Start), InstanceId, causationId: name)
                 : null);

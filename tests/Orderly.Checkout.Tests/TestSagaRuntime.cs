@@ -29,5 +29,11 @@ public abstract class TestSagaRuntime : IAsyncDisposable
     /// </summary>
     public virtual TestSagaRuntime? Restarted() => null;
 
+    /// <summary>
+    /// How many durable timers the instance's history shows it created; null for a runtime that cannot tell (the embedded
+    /// runner's timers are not Durable's, and the in-memory Durable host answers a history request with nothing).
+    /// </summary>
+    public virtual Task<int?> TimersCreatedAsync(string instanceId) => Task.FromResult<int?>(null);
+
     public abstract ValueTask DisposeAsync();
 }

@@ -46,6 +46,24 @@ public sealed class ProofTests
         Assert.All(violations, v => Assert.StartsWith("is a string, expected integer", v.Problem, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("orderly.payments.payment-authorized.v1")]
+    [InlineData("orderly.payments.payment-declined.v1")]
+    public async Task A_provider_attempts_count_that_is_not_a_positive_integer_is_reported_for_the_checkout_that_shows_it(string type)
+    {
+        // Optional (a reply repeating a stored outcome leaves it out), but the saga's step detail shows it when present.
+        var real = (await ProviderMessages.AllAsync()).First(m => m.Type == type && m.Destination == "checkout-replies").Envelope;
+
+        var asText = VerifyAgainstAll(Mutate(real, d => d["data"]!["providerAttempts"] = "3"));
+        var zero = VerifyAgainstAll(Mutate(real, d => d["data"]!["providerAttempts"] = 0));
+
+        var violation = Assert.Single(asText);
+        Assert.Equal(("checkout", "data.providerAttempts"), (violation.Consumer, violation.Path));
+        Assert.StartsWith("is a string, expected integer", violation.Problem, StringComparison.Ordinal);
+        Assert.Equal(("checkout", "data.providerAttempts"), (Assert.Single(zero).Consumer, zero[0].Path));
+        Assert.Empty(VerifyAgainstAll(Mutate(real, d => d["data"]!.AsObject().Remove("providerAttempts"))));
+    }
+
     /// <summary>Every declared field of every expectation: taken out of a real provider message, it is reported by name.</summary>
     [Theory]
     [MemberData(nameof(Expectations.Keys), MemberType = typeof(Expectations))]

@@ -8,6 +8,8 @@ public abstract class DocumentStoreContract
 {
     public sealed record Stock(string Sku, int OnHand);
 
+    public sealed record Tracked(string Status, int N);
+
     protected abstract IDocumentStore Store { get; }
 
     /// <summary>Lets at least <paramref name="duration"/> pass for the store's TTL clock.</summary>
@@ -204,6 +206,26 @@ public abstract class DocumentStoreContract
         Assert.Equal(expected.Order(), listed.Select(d => (d.PartitionKey, d.Id)).Order());
         Assert.All(listed, d => Assert.Equal(kind, d.Kind));
         Assert.Equal(8, (await ListAllAsync(new DocumentListing(kind, pageSize: 1000))).Sum(p => p.Items.Count));
+    }
+
+    [StoreFact]
+    public async Task Listing_by_status_pages_through_every_partition_and_a_change_of_status_shows_at_once()
+    {
+        var kind = "listed-" + Guid.NewGuid().ToString("N")[..8];
+        string[] partitions = [NewPartition(), NewPartition(), NewPartition()];
+        var etags = new Dictionary<string, string>();
+        for (var i = 0; i < 9; i++)
+            etags[$"doc-{i}"] = await Store.CreateAsync(partitions[i % 3], $"doc-{i}", kind, new Tracked(i % 2 == 0 ? "Pending" : "Confirmed", i));
+        // A document that changes status leaves one listing and joins the other.
+        await Store.ReplaceAsync(partitions[0], "doc-0", kind, new Tracked("Confirmed", 0), etags["doc-0"]);
+
+        var confirmed = (await ListAllAsync(new DocumentListing(kind, pageSize: 2) { Where = [new BodyFieldEquals("status", "Confirmed")] }))
+            .SelectMany(p => p.Items).Select(d => d.Id).ToList();
+        var pending = (await ListAllAsync(new DocumentListing(kind, pageSize: 2) { Where = [new BodyFieldEquals("status", "Pending")] }))
+            .SelectMany(p => p.Items).Select(d => d.Id).ToList();
+
+        Assert.Equal(["doc-0", "doc-1", "doc-3", "doc-5", "doc-7"], confirmed.Order(StringComparer.Ordinal));
+        Assert.Equal(["doc-2", "doc-4", "doc-6", "doc-8"], pending.Order(StringComparer.Ordinal));
     }
 
     [StoreFact]

@@ -11,8 +11,8 @@ namespace Orderly.Embedded.Store;
 /// <summary>
 /// The document store on one SQLite file: every container in one table, a batch is one unit of the database's group
 /// commit (atomic, durable when the task completes), ETags are checked inside the write transaction so a stale one never
-/// overwrites. Listings page in key order (partition, id); a filtered listing reads the container's rows of that kind
-/// without an index on the filtered field (an operator's search, not a hot path). It does not emulate Cosmos DB's request
+/// overwrites. Listings page in key order (partition, id): one partition's by the primary key, a filter on status by an
+/// index of it (<see cref="DocumentTable"/>), a filter on another field by reading the container's rows of that kind. It does not emulate Cosmos DB's request
 /// units or throttling, the change feed (the outbox feed reads the table instead), consistency levels (every read sees the last commit),
 /// the 2 MB batch limit, or TTL deletion timing (expired documents vanish from reads at once and are purged later).
 /// </summary>
@@ -77,7 +77,7 @@ public sealed class EmbeddedDocumentStore : IDocumentStore, ICompletingStore
     public async Task<DocumentPage> ListAsync(DocumentListing listing, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(listing);
-        var after = listing.Continuation is { } continuation ? DocumentListingQuery.ResumeAfter(continuation) : default;
+        var after = listing.Continuation is { } continuation ? DocumentListingQuery.ResumeAfter(continuation, listing) : default;
         await _ready.ConfigureAwait(false);
         var now = Now();
         var sql = DocumentListingQuery.SqlFor(listing);

@@ -56,5 +56,6 @@ public sealed class CheckoutOptions
     }
 
     /// <summary>The settings a saga instance is started with: fixed in its input, so a config change never alters a running saga's replay.</summary>
-    public CheckoutSettings ToSettings() => new(StepTimeout, SendAttempts, SendRetryInterval, CompensationAttempts, CompensationBackoff, Queues, StepAsks);
+    public CheckoutSettings ToSettings() =>
+        new(StepTimeout, SendAttempts, SendRetryInterval, CompensationAttempts, CompensationBackoff, Queues, StepAsks, ShareStepTimer: true);
 }

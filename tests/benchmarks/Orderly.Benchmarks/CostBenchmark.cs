@@ -177,8 +177,10 @@ public static class CostBenchmark
 
     /// <summary>
     /// A saga's Durable actions, from its status: one orchestration; per step or compensation attempt, one activity (the command
-    /// send), one timer (the reply wait's timeout) and one external event (the reply); per retry, one more timer (the backoff).
-    /// Episodes: the start, then one per activity completion and one per event (a timer that fires adds one; on the happy path none does).
+    /// send) and one external event (the reply); per retry, one timer (the backoff). The reply waits share one timeout timer
+    /// (<c>DurableSagaContext.WaitForEventSharingTimerAsync</c>), armed again only when a wait outlives it: replayed here
+    /// from the attempts' saga times. Episodes: the start, then one per activity completion and one per event (a timer that
+    /// fires adds one; on the happy path none does).
     /// </summary>
     private static DurableActions Durable(IEnumerable<JsonElement> statuses)
     {
@@ -186,15 +188,34 @@ public static class CostBenchmark
         foreach (var s in statuses)
         {
             orchestrations++;
-            foreach (var step in s.GetProperty("steps").EnumerateArray().Concat(s.GetProperty("compensations").EnumerateArray()))
+            var records = s.GetProperty("steps").EnumerateArray().Concat(s.GetProperty("compensations").EnumerateArray()).ToList();
+            foreach (var step in records)
             {
                 var attempts = step.GetProperty("attempts").GetInt32();
                 activities += attempts;
-                timers += attempts + Math.Max(0, attempts - 1);
+                timers += Math.Max(0, attempts - 1);
                 events += step.GetProperty("status").GetString() is "TimedOut" ? attempts - 1 : attempts;
             }
+            timers += ReplyWaitTimers(records.SelectMany(r => r.GetProperty("attemptLog").EnumerateArray()));
         }
         return new DurableActions(orchestrations, activities, events, timers, orchestrations + activities + events);
+    }
+
+    /// <summary>The timers the reply waits of these attempts armed: a new one when none is pending or it fires after the wait's due, and again when it fires first.</summary>
+    private static long ReplyWaitTimers(IEnumerable<JsonElement> attempts)
+    {
+        long timers = 0;
+        DateTimeOffset? fireAt = null;
+        foreach (var a in attempts.OrderBy(a => a.GetProperty("startedAt").GetDateTimeOffset()))
+        {
+            if (a.GetProperty("reason").GetString()?.StartsWith("send failed", StringComparison.Ordinal) == true) continue; // never waited
+            var start = a.GetProperty("startedAt").GetDateTimeOffset();
+            var due = start + StepTimeout;
+            if (fireAt is not { } f || f <= start || f > due) (timers, fireAt) = (timers + 1, due);
+            var end = a.GetProperty("finishedAt").ValueKind == JsonValueKind.String ? a.GetProperty("finishedAt").GetDateTimeOffset() : due;
+            if (fireAt < due && end >= fireAt) (timers, fireAt) = (timers + 1, due);
+        }
+        return timers;
     }
 
     private static async Task<Dictionary<string, Tally>> OperationsAsync(HttpClient operatorClient)

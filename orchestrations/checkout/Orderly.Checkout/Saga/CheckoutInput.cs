@@ -15,8 +15,10 @@ public sealed record CheckoutInput(
 
 /// <summary>Timeouts, retries and queue names, captured when the saga starts.</summary>
 /// <remarks>
-/// <paramref name="StepAsks"/> defaults to 1 for an input written before it existed: a saga started then replays as it ran
-/// (one ask per step), so a running saga never changes its course on an upgrade.
+/// <paramref name="StepAsks"/> defaults to 1 and <paramref name="ShareStepTimer"/> to false for an input written before they
+/// existed: a saga started then replays as it ran (one ask per step, a timer per wait), so a running saga never changes its
+/// course on an upgrade. <paramref name="ShareStepTimer"/>: the reply waits share one timeout timer
+/// (<see cref="Orderly.Orchestrations.SagaContext.WaitForEventSharingTimerAsync{T}"/>).
 /// </remarks>
 public sealed record CheckoutSettings(
     TimeSpan StepTimeout,
@@ -25,7 +27,8 @@ public sealed record CheckoutSettings(
     int CompensationAttempts,
     TimeSpan CompensationBackoff,
     CheckoutQueueNames Queues,
-    int StepAsks = 1);
+    int StepAsks = 1,
+    bool ShareStepTimer = false);
 
 /// <summary>The base services' command queues and the checkout's reply queue.</summary>
 public sealed record CheckoutQueueNames(string Inventory, string Payments, string Shipping, string Orders, string Replies);

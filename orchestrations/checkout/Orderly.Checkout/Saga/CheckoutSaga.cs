@@ -205,7 +205,7 @@ public sealed class CheckoutSaga
         var outcome = await RetryAsync(record.Name, queue, command, record.AttemptLog, n => record.Attempts = n);
         record.FinishedAt = Now;
         record.Status = outcome.Reply is not null ? CompensationRecord.Succeeded : CompensationRecord.Failed;
-        record.Detail = outcome.Reply is not null ? null : outcome.FailureDetail;
+        record.Detail = outcome.Reply is not null ? null : StatusBudget.Clip(outcome.FailureDetail);
         Publish();
         return outcome.Reply is not null;
     }
@@ -218,7 +218,7 @@ public sealed class CheckoutSaga
         var outcome = await RetryAsync(name, queue, command, record.AttemptLog, n => record.Attempts = n);
         record.FinishedAt = Now;
         record.Status = outcome.Reply is not null ? StepRecord.Succeeded : StepRecord.Failed;
-        record.Detail = outcome.Reply is not null ? null : outcome.FailureDetail;
+        record.Detail = outcome.Reply is not null ? null : StatusBudget.Clip(outcome.FailureDetail);
         Publish();
         return record.Status == StepRecord.Succeeded;
     }
@@ -267,9 +267,9 @@ public sealed class CheckoutSaga
         if (exchange.Reply is null)
         {
             record.Status = exchange.FailureReason == Timeout ? StepRecord.TimedOut : StepRecord.Failed;
-            record.Detail = exchange.FailureReason == Timeout && asks > 1
+            record.Detail = StatusBudget.Clip(exchange.FailureReason == Timeout && asks > 1
                 ? $"{exchange.FailureDetail} to each of {asks} asks"
-                : exchange.FailureDetail;
+                : exchange.FailureDetail);
             record.FinishedAt = Now;
             Publish();
         }
@@ -292,7 +292,7 @@ public sealed class CheckoutSaga
         record.DurationMs = (record.FinishedAt.Value - record.StartedAt).TotalMilliseconds;
         record.Outcome = exchange.Reply is not null ? AttemptRecord.Replied
             : exchange.FailureReason == Timeout ? AttemptRecord.TimedOut : AttemptRecord.Failed;
-        record.Reason = exchange.FailureDetail;
+        record.Reason = StatusBudget.Clip(exchange.FailureDetail);
         return exchange;
     }
 
@@ -312,7 +312,9 @@ public sealed class CheckoutSaga
             return new Exchange(null, StepFailed, $"send failed: {ex.ErrorMessage}");
         }
 
-        var wait = await _ctx.WaitForEventAsync<Envelope>(messageId, _settings.StepTimeout);
+        var wait = _settings.ShareStepTimer
+            ? await _ctx.WaitForEventSharingTimerAsync<Envelope>(messageId, _settings.StepTimeout)
+            : await _ctx.WaitForEventAsync<Envelope>(messageId, _settings.StepTimeout);
         if (wait.TimedOut || wait.Payload is null)
         {
             _log.LogWarning("Checkout of order {OrderId}: no reply to {Step} within {Timeout}", _input.OrderId, name, _settings.StepTimeout);
@@ -353,7 +355,7 @@ public sealed class CheckoutSaga
         if (record.Status == StepRecord.Running)
         {
             record.Status = status;
-            record.Detail = detail;
+            record.Detail = StatusBudget.Clip(detail);
             record.FinishedAt = Now;
         }
         Publish();
@@ -365,8 +367,10 @@ public sealed class CheckoutSaga
 
     private DateTimeOffset Now => new(DateTime.SpecifyKind(_ctx.CurrentUtcDateTime, DateTimeKind.Utc));
 
+    /// <summary>Publishes the status, its attempt log trimmed to what Durable stores (<see cref="StatusBudget"/>).</summary>
     private void Publish()
     {
+        StatusBudget.Fit(_status);
         _ctx.SetCustomStatus(_status);
         _measurements.Observe(_status);
     }

@@ -45,7 +45,10 @@ public sealed class StepRecord
     public DateTimeOffset? FinishedAt { get; set; }
     public string? Detail { get; set; }
 
-    /// <summary>Each ask of the step, in order (absent from statuses published before attempts were recorded).</summary>
+    /// <summary>
+    /// Each ask of the step, in order (absent from statuses published before attempts were recorded). A retry storm's log is
+    /// trimmed to fit Durable's status limit (<see cref="StatusBudget"/>): <see cref="Attempts"/> counts every ask, the numbers show which are missing.
+    /// </summary>
     public List<AttemptRecord> AttemptLog { get; init; } = [];
 }
 
@@ -71,7 +74,10 @@ public sealed class CompensationRecord
     public DateTimeOffset? FinishedAt { get; set; }
     public string? Detail { get; set; }
 
-    /// <summary>Each try of the compensation, in order (absent from statuses published before attempts were recorded).</summary>
+    /// <summary>
+    /// Each try of the compensation, in order (absent from statuses published before attempts were recorded). Trimmed like a
+    /// step's (<see cref="StatusBudget"/>): <see cref="Attempts"/> counts every try, the numbers show which are missing.
+    /// </summary>
     public List<AttemptRecord> AttemptLog { get; init; } = [];
 }
 

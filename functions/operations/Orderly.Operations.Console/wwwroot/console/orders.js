@@ -171,7 +171,7 @@ function timeline(saga, config) {
           r.reference ? h("span", { class: "muted mono" }, r.reference) : null,
           h("span", { class: "muted" }, `${time(r.startedAt)} → ${time(r.finishedAt)} · ${duration(took)} · ${r.attempts} attempt${r.attempts === 1 ? "" : "s"}`)),
         r.detail ? h("p", { class: "tl-detail" }, r.detail) : null,
-        attemptTable(r.attemptLog || [], sagaStart, sagaEnd, config, COLORS[tone])));
+        attemptTable(r.attemptLog || [], r.attempts, sagaStart, sagaEnd, config, COLORS[tone])));
   };
   const compensating = saga.compensations.length > 0;
   return h("div", {},
@@ -180,7 +180,12 @@ function timeline(saga, config) {
     compensating ? h("ol", { class: "timeline", id: "compensations" }, saga.compensations.map(c => item(c, "compensation"))) : null);
 }
 
-function attemptTable(attempts, sagaStart, sagaEnd, config, color) {
+// A retry storm's log is trimmed to fit Durable's 16 KB status (StatusBudget): the numbers say where attempts are missing.
+function notShown(count, when) {
+  return h("tr", { class: "attempt-gap" }, h("td", { colspan: 9, class: "muted" }, `${count} ${when} attempt${count === 1 ? "" : "s"} not shown`));
+}
+
+function attemptTable(attempts, total, sagaStart, sagaEnd, config, color) {
   if (attempts.length === 0) return null;
   // The same column widths in every step's table, so the attempts line up down the timeline.
   const widths = [36, 104, 104, 76, 96, 150, null, 262, 140];
@@ -188,9 +193,11 @@ function attemptTable(attempts, sagaStart, sagaEnd, config, color) {
     h("colgroup", {}, widths.map(w => h("col", w ? { style: `width:${w}px` } : {}))),
     h("thead", {}, h("tr", {}, h("th", {}, "#"), h("th", {}, "Started"), h("th", {}, "Ended"), h("th", { class: "num" }, "Took"),
       h("th", {}, "Outcome"), h("th", {}, "Reply"), h("th", {}, "Reason"), h("th", {}, "Trace id"), h("th", { style: "width:18%" }, "In the saga"))),
-    h("tbody", {}, attempts.map(a => {
+    h("tbody", {}, attempts.flatMap((a, i) => {
       const start = Date.parse(a.startedAt), end = a.finishedAt ? Date.parse(a.finishedAt) : Date.now();
-      return h("tr", { class: "attempt", dataset: { outcome: a.outcome } },
+      const before = a.number - (i === 0 ? 1 : attempts[i - 1].number + 1);
+      const after = i === attempts.length - 1 ? (total ?? a.number) - a.number : 0;
+      const row = h("tr", { class: "attempt", dataset: { outcome: a.outcome } },
         h("td", {}, a.number),
         h("td", {}, time(a.startedAt)),
         h("td", {}, time(a.finishedAt)),
@@ -200,5 +207,6 @@ function attemptTable(attempts, sagaStart, sagaEnd, config, color) {
         h("td", { class: "muted" }, a.reason ?? ""),
         h("td", {}, traceLink(a, config)),
         h("td", {}, spanBar(start, end, sagaStart, sagaEnd, a.outcome === "Replied" ? color : COLORS[toneOf(a.outcome)])));
+      return [before > 0 ? notShown(before, "earlier") : null, row, after > 0 ? notShown(after, "later") : null].filter(Boolean);
     }))));
 }
