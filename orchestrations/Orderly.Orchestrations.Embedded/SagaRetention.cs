@@ -19,21 +19,27 @@ internal sealed class SagaRetention(SqliteDatabase database, TimeProvider time, 
         CREATE INDEX IF NOT EXISTS ix_saga_instances_ended ON saga_instances(updated_at, instance_id) WHERE status IN ('Completed', 'Failed');
         """;
 
-    private readonly Lazy<Task> _schema = new(() => database.EnsureSchemaAsync(Schema));
+    private bool _indexed;
 
     /// <summary>How often the journal is purged: a quarter of the retention, between 1 second and 10 minutes.</summary>
     public TimeSpan Interval { get; } = TimeSpan.FromTicks(Math.Clamp(retention.Ticks / 4, TimeSpan.TicksPerSecond, TimeSpan.TicksPerMinute * 10));
 
-    /// <summary>Purges every <see cref="Interval"/> until <paramref name="stopping"/>; a failed purge is tried again at the next.</summary>
+    /// <summary>
+    /// Purges every <see cref="Interval"/> until <paramref name="stopping"/>. A failed purge (the store refusing writes) is
+    /// tried again with backoff, not a whole interval later: the loop reports to health, which would call it failing meanwhile.
+    /// </summary>
     public async Task RunAsync(CancellationToken stopping)
     {
+        var retry = new Backoff(TimeSpan.FromSeconds(1), Interval);
+        var delay = Interval;
         while (!stopping.IsCancellationRequested)
         {
             try
             {
-                await Task.Delay(Interval, time, stopping).ConfigureAwait(false);
+                await Task.Delay(delay, time, stopping).ConfigureAwait(false);
                 var deleted = await PurgeAsync(stopping).ConfigureAwait(false);
                 report.Succeeded();
+                delay = Interval;
                 if (deleted > 0) log.LogDebug("Deleted {Entries} journal entries of sagas that ended over {Retention} ago", deleted, retention);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -42,8 +48,8 @@ internal sealed class SagaRetention(SqliteDatabase database, TimeProvider time, 
             }
             catch (Exception ex)
             {
-                report.Failed(ex);
-                log.LogWarning(ex, "Purging the journal of finished sagas failed; it is tried again in {Interval}", Interval);
+                delay = report.Failed(ex, retry);
+                log.LogWarning(ex, "Purging the journal of finished sagas failed; it is tried again in {DelayMs} ms", (int)delay.TotalMilliseconds);
             }
         }
     }
@@ -55,7 +61,11 @@ internal sealed class SagaRetention(SqliteDatabase database, TimeProvider time, 
 
     private async Task<int> PurgeAsync(CancellationToken cancellationToken)
     {
-        await _schema.Value.ConfigureAwait(false);
+        if (!_indexed)
+        {
+            await database.EnsureSchemaAsync(Schema).ConfigureAwait(false);
+            _indexed = true;
+        }
         var cutoff = (time.GetUtcNow() - retention).UtcTicks;
         var deleted = 0;
         while (true)

@@ -33,7 +33,7 @@ try
 {
     var reset = args.Contains(LocalHostSettings.ResetArgument);
     // Settings are read once at start, so the host watches no configuration file: by default it would watch the working
-    // folder (the content root) and every folder under it, which from a repository's root cost ~50 ms of start and one
+    // folder (the content root) and every folder under it, which from a repository's root cost 20-35 ms of CPU at start and one
     // inotify watch per folder, of a per-user limit that hosts started side by side by the tests share.
     var builder = WebApplication.CreateBuilder([LocalHostSettings.NoConfigurationReload, .. args.Where(a => a != LocalHostSettings.ResetArgument)]);
     builder.AddOrderlyDefaults();
