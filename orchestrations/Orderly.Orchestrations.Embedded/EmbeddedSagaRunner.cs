@@ -30,6 +30,7 @@ public sealed class EmbeddedSagaRunner : ISagaStarter, ISagaEventRaiser, ISagaSt
     private readonly Lock _gate = new();
     private readonly HashSet<Task> _inFlight = [];
     private readonly LoopReport _runs;
+    private readonly SagaRetention _retention;
 
     public EmbeddedSagaRunner(SqliteDatabase database, IServiceProvider services, EmbeddedSagaRunnerOptions? options = null)
     {
@@ -44,7 +45,9 @@ public sealed class EmbeddedSagaRunner : ISagaStarter, ISagaEventRaiser, ISagaSt
         Timers = new SagaTimers(Time);
         Steps = new StepRunner(services, Time, Log, Track, _stopping.Token);
         _admission = new SagaAdmission(_options.MaxConcurrentSagas);
-        _runs = (services.GetService<BackgroundLoops>() ?? new BackgroundLoops(Time)).For("saga runs");
+        var loops = services.GetService<BackgroundLoops>() ?? new BackgroundLoops(Time);
+        _runs = loops.For("saga runs");
+        _retention = new SagaRetention(database, Time, _options.FinishedJournalRetention, loops.For("saga journal retention"), Log);
     }
 
     /// <summary>The most sagas that were ever running at the same moment (for checking the bound).</summary>
@@ -60,7 +63,7 @@ public sealed class EmbeddedSagaRunner : ISagaStarter, ISagaEventRaiser, ISagaSt
     internal StepRunner Steps { get; }
     internal CancellationToken Stopping => _stopping.Token;
 
-    /// <summary>Resumes every running saga from its journal, and admits pending ones.</summary>
+    /// <summary>Resumes every running saga from its journal, admits pending ones, and starts purging finished sagas' journals.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await Journal.EnsureSchemaAsync().ConfigureAwait(false);
@@ -69,6 +72,7 @@ public sealed class EmbeddedSagaRunner : ISagaStarter, ISagaEventRaiser, ISagaSt
         if (running.Count > 0) Log.LogInformation("Resuming {Count} running sagas from their journals", running.Count);
         foreach (var id in running) Launch(new RunningSaga(this, id, null, null));
         await AdmitAsync().ConfigureAwait(false);
+        using (ExecutionContext.SuppressFlow()) Track(Task.Run(() => _retention.RunAsync(_stopping.Token), CancellationToken.None));
     }
 
     /// <summary>Stops cleanly: no new work; running steps are cancelled and will run again after a restart (at least once).</summary>

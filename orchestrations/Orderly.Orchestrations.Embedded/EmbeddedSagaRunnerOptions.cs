@@ -10,4 +10,10 @@ public sealed class EmbeddedSagaRunnerOptions
 
     /// <summary>How long a saga whose turn could not be journaled waits before it is replayed from its journal.</summary>
     public Backoff RunRetryBackoff { get; set; } = new(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5));
+
+    /// <summary>
+    /// How long the journal of a saga that ended is kept (its instance, status and output stay): 7 days, as the consumers' inbox
+    /// records. Only a running saga's journal is ever read (to replay it), so this is disk, not correctness.
+    /// </summary>
+    public TimeSpan FinishedJournalRetention { get; set; } = TimeSpan.FromDays(7);
 }

@@ -12,6 +12,34 @@ public sealed class EmbeddedSagaRunnerTests : SagaRuntimeContract
         SagaHarness.StartAsync(new EmbeddedTestRuntime(path) { DeleteOnDispose = !keepFile, MaxConcurrentSagas = maxConcurrentSagas }, TestSaga.Register(log));
 
     [Fact]
+    public async Task A_finished_saga_s_journal_is_deleted_after_the_retention_a_running_one_s_is_kept_and_the_status_still_reads()
+    {
+        var runtime = new EmbeddedTestRuntime(EmbeddedTestRuntime.NewPath()) { FinishedJournalRetention = TimeSpan.FromSeconds(1) };
+        await using var h = await SagaHarness.StartAsync(runtime, TestSaga.Register(new StepLog()));
+        await h.StartAsync(TestSaga.Name, "ends", new Plan("go-1", 60_000));
+        await h.StartAsync(TestSaga.Name, "runs", new Plan("go-2", 60_000));
+        await h.WaitForAsync("runs", TestSaga.IsWaiting);
+        await h.RaiseAsync("ends", "go-1", "done");
+        await h.WaitForEndAsync("ends");
+        Assert.NotEqual(0, JournalEntries(runtime, "ends"));
+
+        await Eventually.TrueAsync(() => JournalEntries(runtime, "ends") == 0);
+
+        Assert.NotEqual(0, JournalEntries(runtime, "runs")); // still running: its journal is what a restart replays
+        var ended = (await h.StatusAsync("ends"))!;
+        Assert.Equal(SagaRuntimeStatus.Completed, ended.RuntimeStatus);
+        Assert.Equal("ENDS:B:DONE", SagaHarness.Output<string>(ended));
+    }
+
+    private static long JournalEntries(EmbeddedTestRuntime runtime, string instanceId) => runtime.Database.Read(c =>
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT COUNT(*) FROM saga_journal WHERE instance_id = $id";
+        cmd.Parameters.AddWithValue("$id", instanceId);
+        return (long)cmd.ExecuteScalar()!;
+    });
+
+    [Fact]
     public async Task An_event_raised_before_the_saga_even_starts_is_kept_for_it()
     {
         // Durable documents such events as discarded (see DurableTaskRuntimeTests); the checkout never raises before it starts.

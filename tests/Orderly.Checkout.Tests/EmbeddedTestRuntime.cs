@@ -16,6 +16,9 @@ public sealed class EmbeddedTestRuntime(string path) : TestSagaRuntime
     /// <summary>The runner's bound on sagas running at once.</summary>
     public int MaxConcurrentSagas { get; init; } = 32;
 
+    /// <summary>How long a finished saga's journal is kept (the runner's default unless set).</summary>
+    public TimeSpan? FinishedJournalRetention { get; init; }
+
     /// <summary>False for a runtime whose file a later one reopens (restart tests).</summary>
     public bool DeleteOnDispose { get; set; } = true;
 
@@ -35,7 +38,11 @@ public sealed class EmbeddedTestRuntime(string path) : TestSagaRuntime
     public override void AddTo(IServiceCollection services)
     {
         _database = new SqliteDatabase(Path);
-        services.AddEmbeddedSagaRunner(_ => _database, o => o.MaxConcurrentSagas = MaxConcurrentSagas);
+        services.AddEmbeddedSagaRunner(_ => _database, o =>
+        {
+            o.MaxConcurrentSagas = MaxConcurrentSagas;
+            if (FinishedJournalRetention is { } retention) o.FinishedJournalRetention = retention;
+        });
     }
 
     // The runner takes its logger factory from the services (the harness registers the test's one there).

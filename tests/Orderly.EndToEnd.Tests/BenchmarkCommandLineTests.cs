@@ -31,6 +31,8 @@ public sealed class BenchmarkCommandLineTests
     [InlineData("bus", "--messages", "--mode")]
     [InlineData("cost", "--checkouts", "--engine", "--memory-mb")]
     [InlineData("peers", "--sagas", "--engines", "--warmup")]
+    [InlineData("startup", "--orders", "--starts", "--seed-checkouts", "--data", "--dll")]
+    [InlineData("memory", "--orders", "--concurrency", "--every", "--dll")]
     public async Task Help_lists_the_command_s_options_and_runs_nothing(string command, params string[] options)
     {
         var (exit, output, error) = await RunAsync(command, "--help");
@@ -50,6 +52,8 @@ public sealed class BenchmarkCommandLineTests
     [InlineData("cost --engine cloud", "--engine 'cloud' is neither azure-storage nor embedded")]
     [InlineData("peers --engines embedded,dapr", "unknown engine 'dapr'")]
     [InlineData("peers --sagas 0", "--sagas '0' is not a whole number of at least 1")]
+    [InlineData("startup --start 3", "unknown option --start")]
+    [InlineData("memory --orders lots", "--orders 'lots' is not a whole number")]
     public async Task A_mistyped_option_stops_the_run_naming_it(string commandLine, string said)
     {
         var (exit, output, error) = await RunAsync(commandLine.Split(' '));
@@ -65,7 +69,7 @@ public sealed class BenchmarkCommandLineTests
         var (exit, output, _) = await RunAsync("--help");
 
         Assert.Equal(0, exit);
-        foreach (var command in new[] { "bus", "cost", "load", "peers", "store" })
+        foreach (var command in new[] { "bus", "cost", "load", "memory", "peers", "startup", "store" })
             Assert.Matches($@"<([a-z]+\|)*{command}(\|[a-z]+)*>", output);
     }
 }

@@ -29,6 +29,12 @@ public static class LocalHostSettings
     /// <summary>The command-line switch that empties the data folder before the host starts on it.</summary>
     public const string ResetArgument = "--reset";
 
+    /// <summary>
+    /// Put first on the command line the host builder reads: configuration files are not watched for changes (a later
+    /// <c>--hostBuilder:reloadConfigOnChange=true</c> turns watching back on).
+    /// </summary>
+    public const string NoConfigurationReload = "--hostBuilder:reloadConfigOnChange=false";
+
     /// <summary>The addresses the host will listen on, as one line for messages.</summary>
     public static string ListenUrls(IConfiguration configuration) =>
         configuration["ORDERLY_URLS"] ?? configuration["urls"] ?? DefaultUrl;

@@ -25,7 +25,12 @@ public static class SagaEngine
         {
             var read = new EmbeddedSagaRunnerOptions();
             var maxConcurrentSagas = sagas.ReadInt(nameof(read.MaxConcurrentSagas), read.MaxConcurrentSagas, least: 1);
-            services.AddEmbeddedSagaRunner(_ => database, o => o.MaxConcurrentSagas = maxConcurrentSagas);
+            var journalRetention = sagas.ReadDuration(nameof(read.FinishedJournalRetention), read.FinishedJournalRetention, least: TimeSpan.FromSeconds(1));
+            services.AddEmbeddedSagaRunner(_ => database, o =>
+            {
+                o.MaxConcurrentSagas = maxConcurrentSagas;
+                o.FinishedJournalRetention = journalRetention;
+            });
             return Embedded;
         }
 

@@ -10,7 +10,8 @@ namespace Orderly.LocalHost;
 
 /// <summary>
 /// <c>GET /api/admin/stats</c>: monotonically growing counters (commits, units of work, messages handled, saga journal
-/// entries) that the load benchmark differences over a run to see where the time goes.
+/// entries) that the load benchmark differences over a run to see where the time goes, and the process's memory figures
+/// that the memory benchmark samples.
 /// </summary>
 public static class StatsEndpoint
 {
@@ -45,6 +46,7 @@ public static class StatsEndpoint
             UnitsOfWork = units,
             GroupCommitFactor = commits == 0 ? 0 : Math.Round((double)units / commits, 2),
             MessagesHandled = metrics.MessagesHandled, // the orderly.messages.handled counter, as exported
+            Runtime = RuntimeFigures.Read(database.Path),
         };
         if (services.GetService<TaskHubSagaWorker>() is { } worker)
         {
@@ -84,6 +86,9 @@ public sealed record StatsView
     public required long UnitsOfWork { get; init; }
     public required double GroupCommitFactor { get; init; }
     public required long MessagesHandled { get; init; }
+
+    /// <summary>Memory (working set, GC heap after the last collection and the last gen2), threads and the database's size.</summary>
+    public required RuntimeFigures Runtime { get; init; }
 
     /// <summary>Embedded or AzureStorage (Sagas__Engine).</summary>
     public string SagaEngine { get; init; } = "";

@@ -14,23 +14,34 @@ namespace Orderly.Benchmarks.Cost;
 public sealed class ChildHost : IAsyncDisposable
 {
     private readonly Process _process;
-    private readonly string _dataPath;
+    private readonly bool _ownsData;
     private readonly List<string> _output = [];
 
-    private ChildHost(Process process, string dataPath, Uri baseUrl)
+    private ChildHost(Process process, string dataPath, bool ownsData, Uri baseUrl)
     {
         _process = process;
-        _dataPath = dataPath;
+        DataPath = dataPath;
+        _ownsData = ownsData;
         BaseUrl = baseUrl;
     }
 
     public Uri BaseUrl { get; }
 
-    /// <summary>Starts the host at <paramref name="dll"/> with <paramref name="settings"/> and waits until it answers its health route.</summary>
-    public static async Task<ChildHost> StartAsync(string dll, IReadOnlyDictionary<string, string> settings)
+    /// <summary>The host's data folder.</summary>
+    public string DataPath { get; }
+
+    /// <summary>The host's process id (for reading its memory and CPU time from /proc).</summary>
+    public int ProcessId => _process.Id;
+
+    /// <summary>
+    /// Starts the host at <paramref name="dll"/> with <paramref name="settings"/> and waits until it answers its health route;
+    /// in <paramref name="dataPath"/> (kept afterwards) when given, else in a temporary folder deleted with the host.
+    /// </summary>
+    public static async Task<ChildHost> StartAsync(string dll, IReadOnlyDictionary<string, string> settings, string? dataPath = null)
     {
         var baseUrl = new Uri($"http://127.0.0.1:{FreePort()}/");
-        var dataPath = Path.Combine(Path.GetTempPath(), "orderly-cost-" + Guid.NewGuid().ToString("N")[..12]);
+        var ownsData = dataPath is null;
+        dataPath ??= Path.Combine(Path.GetTempPath(), "orderly-cost-" + Guid.NewGuid().ToString("N")[..12]);
         var start = new ProcessStartInfo("dotnet")
         {
             ArgumentList = { dll },
@@ -46,7 +57,7 @@ public sealed class ChildHost : IAsyncDisposable
         start.Environment["LocalHost__StopWithParentProcessId"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach (var (name, value) in settings) start.Environment[name] = value;
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet for the local host");
-        var host = new ChildHost(process, dataPath, baseUrl);
+        var host = new ChildHost(process, dataPath, ownsData, baseUrl);
         process.OutputDataReceived += (_, e) => host.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => host.Keep(e.Data);
         process.BeginOutputReadLine();
@@ -66,6 +77,13 @@ public sealed class ChildHost : IAsyncDisposable
         return client;
     }
 
+    /// <summary>Stops the host as Ctrl+C would (SIGTERM: consumers drain, the database closes), killing it after 30 s.</summary>
+    public async Task StopAsync()
+    {
+        if (_process.HasExited) return;
+        await GracefulStop.TerminateAsync(_process, TimeSpan.FromSeconds(30));
+    }
+
     public async ValueTask DisposeAsync()
     {
         try
@@ -78,7 +96,8 @@ public sealed class ChildHost : IAsyncDisposable
         }
         catch (InvalidOperationException) { }
         _process.Dispose();
-        try { Directory.Delete(_dataPath, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        if (!_ownsData) return;
+        try { Directory.Delete(DataPath, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
     private void Keep(string? line)
