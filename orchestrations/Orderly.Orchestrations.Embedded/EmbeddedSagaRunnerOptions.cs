@@ -1,3 +1,4 @@
+using Orderly.Messaging;
 using Orderly.Resilience;
 
 namespace Orderly.Orchestrations.Embedded;
@@ -10,4 +11,7 @@ public sealed class EmbeddedSagaRunnerOptions
 
     /// <summary>How long a saga whose turn could not be journaled waits before it is replayed from its journal.</summary>
     public Backoff RunRetryBackoff { get; set; } = new(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5));
+
+    /// <summary>Told of the messages send steps put on the bus inside a turn, once the turn is committed (the host counts them as sends).</summary>
+    public Action<IReadOnlyList<OutgoingMessage>>? SentInTurn { get; set; }
 }

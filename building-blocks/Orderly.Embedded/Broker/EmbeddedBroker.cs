@@ -82,18 +82,22 @@ public sealed class EmbeddedBroker : IMessagePublisher, IMessageReceiver
         return SendAsync(wire, alsoInUnit, cancellationToken);
     }
 
+    /// <summary>
+    /// Resolves and serializes <paramref name="messages"/> for a send that another unit of work carries (a saga's turn puts the
+    /// commands it decided on the bus in the same commit as its journal): <see cref="BrokerSend.WriteIn"/> inserts them there,
+    /// with the same duplicate detection as <see cref="SendAsync(IReadOnlyList{BrokerMessage}, CancellationToken)"/>.
+    /// </summary>
+    public BrokerSend PrepareSend(IReadOnlyList<OutgoingMessage> messages)
+    {
+        var wire = new BrokerMessage[messages.Count];
+        for (var i = 0; i < wire.Length; i++) wire[i] = BrokerMessage.From(messages[i]);
+        return new BrokerSend(this, Prepare(wire));
+    }
+
     private Task<int> SendAsync(IReadOnlyList<BrokerMessage> messages, Action<WriteScope>? alsoInUnit, CancellationToken cancellationToken)
     {
         if (messages.Count == 0 && alsoInUnit is null) return Task.FromResult(0);
-        // Resolve and serialize before entering the single writer, which must only do SQL.
-        var prepared = new PreparedSend[messages.Count];
-        for (var i = 0; i < prepared.Length; i++)
-        {
-            var m = messages[i];
-            ArgumentException.ThrowIfNullOrEmpty(m.MessageId, "MessageId");
-            var (targets, window) = Topology.SendTargets(m.Destination);
-            prepared[i] = new PreparedSend(m, targets, window, JsonSerializer.Serialize(m.Properties), ToArray(m.Body));
-        }
+        var prepared = Prepare(messages);
         var spans = BrokerTracing.StartSends(messages);
         var write = Database.WriteAsync(scope =>
         {
@@ -312,7 +316,7 @@ public sealed class EmbeddedBroker : IMessagePublisher, IMessageReceiver
     internal static Dictionary<string, string> ReadProperties(string json) =>
         JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [];
 
-    private int Insert(WriteScope scope, PreparedSend[] messages)
+    internal int Insert(WriteScope scope, PreparedSend[] messages)
     {
         var now = Now();
         SweepExpiredDuplicates(scope, now);
@@ -343,6 +347,20 @@ public sealed class EmbeddedBroker : IMessagePublisher, IMessageReceiver
         }
         if (woken.Count > 0) scope.OnCommitted(() => { foreach (var e in woken) Pulse(e); });
         return accepted;
+    }
+
+    // Resolve and serialize before entering the single writer, which must only do SQL.
+    private PreparedSend[] Prepare(IReadOnlyList<BrokerMessage> messages)
+    {
+        var prepared = new PreparedSend[messages.Count];
+        for (var i = 0; i < prepared.Length; i++)
+        {
+            var m = messages[i];
+            ArgumentException.ThrowIfNullOrEmpty(m.MessageId, "MessageId");
+            var (targets, window) = Topology.SendTargets(m.Destination);
+            prepared[i] = new PreparedSend(m, targets, window, JsonSerializer.Serialize(m.Properties), ToArray(m.Body));
+        }
+        return prepared;
     }
 
     private const string InsertSql = """
@@ -467,7 +485,7 @@ public sealed class EmbeddedBroker : IMessagePublisher, IMessageReceiver
             ? segment.Array
             : body.ToArray();
 
-    private sealed record PreparedSend(BrokerMessage Message, IReadOnlyList<string> Targets, TimeSpan DuplicateWindow, string PropertiesJson, byte[] Body);
+    internal sealed record PreparedSend(BrokerMessage Message, IReadOnlyList<string> Targets, TimeSpan DuplicateWindow, string PropertiesJson, byte[] Body);
 
     private sealed record Row(long Sequence, string MessageId, byte[] Body, string PropertiesJson, long EnqueuedAt, int DeliveryCount, long? ExpiredLockAt);
 
