@@ -118,6 +118,7 @@ internal sealed class RunningSaga
             {
                 // Memory is ahead of the journal (or could not be read): forget this copy; the engine rebuilds it from the journal.
                 foreach (var raiser in turn?.Raisers ?? []) raiser.TrySetException(ex);
+                foreach (var send in turn?.Sends ?? []) send.Failed(ex);
                 Leave(ex);
                 _engine.Evicted(this, ex);
                 return;

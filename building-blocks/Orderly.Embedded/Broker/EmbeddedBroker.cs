@@ -91,7 +91,7 @@ public sealed class EmbeddedBroker : IMessagePublisher, IMessageReceiver
     {
         var wire = new BrokerMessage[messages.Count];
         for (var i = 0; i < wire.Length; i++) wire[i] = BrokerMessage.From(messages[i]);
-        return new BrokerSend(this, Prepare(wire));
+        return new BrokerSend(this, Prepare(wire), BrokerTracing.StartSends(wire));
     }
 
     private Task<int> SendAsync(IReadOnlyList<BrokerMessage> messages, Action<WriteScope>? alsoInUnit, CancellationToken cancellationToken)
