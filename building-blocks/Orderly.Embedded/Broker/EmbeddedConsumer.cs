@@ -18,8 +18,8 @@ public sealed record EmbeddedConsumerOptions
 /// <summary>
 /// Pulls one queue or subscription of the embedded broker and hands each locked message to a delegate (the consumer pipeline,
 /// which settles it), with bounded concurrency. A slot whose message completes goes on with the message that completion
-/// locked next, if one was visible (no receive of its own: see <see cref="EmbeddedSettlement"/>). Stopping lets in-flight messages finish; a message the delegate leaves
-/// unsettled stays locked until its lock expires and is then delivered again. A broker fault (the store refusing reads or
+/// locked next, if one was visible (no receive of its own: see <see cref="EmbeddedSettlement"/>). Stopping lets in-flight
+/// messages finish; a message the delegate leaves unsettled stays locked until its lock expires and is then delivered again. A broker fault (the store refusing reads or
 /// writes) never ends the loop: it is logged with the entity, told to <see cref="LoopReport"/> for health, and retried with
 /// backoff until the store answers again.
 /// </summary>
