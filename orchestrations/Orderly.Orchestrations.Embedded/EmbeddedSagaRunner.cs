@@ -5,6 +5,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Orderly.Embedded;
+using Orderly.Embedded.Broker;
+using Orderly.Messaging;
 using Orderly.Resilience;
 
 namespace Orderly.Orchestrations.Embedded;
@@ -21,6 +23,7 @@ public sealed class EmbeddedSagaRunner : ISagaStarter, ISagaEventRaiser, ISagaSt
 {
     private readonly EmbeddedSagaRunnerOptions _options;
     private readonly Dictionary<string, SagaDefinition> _sagas;
+    private readonly Dictionary<string, SagaSendStep> _sendSteps;
     private readonly ConcurrentDictionary<string, RunningSaga> _running = new(StringComparer.Ordinal);
     // The starters' execution contexts (their traces) of sagas waiting for a slot, so they run in them once admitted.
     private readonly ConcurrentDictionary<string, ExecutionContext?> _waitingFlows = new(StringComparer.Ordinal);
@@ -40,6 +43,11 @@ public sealed class EmbeddedSagaRunner : ISagaStarter, ISagaEventRaiser, ISagaSt
         Loggers = services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
         Log = Loggers.CreateLogger<EmbeddedSagaRunner>();
         _sagas = services.GetServices<SagaDefinition>().ToDictionary(d => d.Name, StringComparer.Ordinal);
+        // Send steps ride in the turn's unit only where the broker shares the journal's database (one commit for both).
+        Broker = services.GetService<EmbeddedBroker>() is { } broker && ReferenceEquals(broker.Database, database) ? broker : null;
+        _sendSteps = Broker is null
+            ? []
+            : services.GetServices<SagaSendStep>().ToDictionary(d => d.Name, StringComparer.Ordinal);
         Journal = new SagaJournal(database, Time);
         Reads = new SagaReads(database);
         Timers = new SagaTimers(Time);
@@ -62,6 +70,15 @@ public sealed class EmbeddedSagaRunner : ISagaStarter, ISagaEventRaiser, ISagaSt
     internal SagaTimers Timers { get; }
     internal StepRunner Steps { get; }
     internal CancellationToken Stopping => _stopping.Token;
+
+    /// <summary>The broker on the journal's database, which a turn's unit writes its send steps' messages to; null when there is none.</summary>
+    internal EmbeddedBroker? Broker { get; }
+
+    /// <summary>The send step named <paramref name="name"/>, taken inside the turn that asks for it; null when it runs as an ordinary step.</summary>
+    internal SagaSendStep? SendStep(string name) => _sendSteps.GetValueOrDefault(name);
+
+    /// <summary>A turn that carried send steps' messages was committed.</summary>
+    internal void SentInTurn(IReadOnlyList<OutgoingMessage> messages) => _options.SentInTurn?.Invoke(messages);
 
     /// <summary>Resumes every running saga from its journal, admits pending ones, and starts purging finished sagas' journals.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)

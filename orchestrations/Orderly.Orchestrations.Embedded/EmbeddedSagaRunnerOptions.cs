@@ -1,3 +1,4 @@
+using Orderly.Messaging;
 using Orderly.Resilience;
 
 namespace Orderly.Orchestrations.Embedded;
@@ -16,4 +17,7 @@ public sealed class EmbeddedSagaRunnerOptions
     /// records. Only a running saga's journal is ever read (to replay it), so this is disk, not correctness.
     /// </summary>
     public TimeSpan FinishedJournalRetention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Told of the messages send steps put on the bus inside a turn, once the turn is committed (the host counts them as sends).</summary>
+    public Action<IReadOnlyList<OutgoingMessage>>? SentInTurn { get; set; }
 }

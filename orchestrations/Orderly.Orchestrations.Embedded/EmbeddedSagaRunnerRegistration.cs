@@ -1,5 +1,7 @@
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Orderly.Embedded;
+using Orderly.Messaging;
 
 namespace Orderly.Orchestrations.Embedded;
 
@@ -22,4 +24,17 @@ public static class EmbeddedSagaRunnerRegistration
         services.AddHostedService(sp => sp.GetRequiredService<EmbeddedSagaRunner>());
         return services;
     }
+
+    /// <summary>
+    /// Lets the runner take the step <paramref name="name"/> inside the turn that asks for it (<see cref="SagaSendStep"/>):
+    /// <paramref name="plan"/> gives its result and the messages it sends, which the turn's unit of work writes.
+    /// </summary>
+    public static IServiceCollection AddSagaSendStep<TInput, TOutput>(this IServiceCollection services, string name,
+        Func<IServiceProvider, TInput, (TOutput Result, IReadOnlyList<OutgoingMessage> Messages)> plan) =>
+        services.AddSingleton(new SagaSendStep(name, (sp, input) =>
+        {
+            var typed = input.Deserialize<TInput>(SagaRegistration.JsonOptions) ?? throw new InvalidOperationException($"'{name}' got a null input.");
+            var (result, messages) = plan(sp, typed);
+            return new SagaSendPlan(result, messages);
+        }));
 }

@@ -7,7 +7,8 @@ namespace Orderly.Orchestrations.Embedded;
 /// One saga alive in this process, from its launch to its end (or its eviction). What arrives for it (step outcomes, events,
 /// due timers) is queued and applied in turns, one at a time: a turn hands the arrivals to the waiting saga code, lets it
 /// run until it waits again, and journals all of it in one unit of work; only then are the steps and timers it asked for
-/// started. A turn runs on the thread that brought the first arrival; what arrives meanwhile joins the next turn.
+/// started. Send steps (<see cref="SagaSendStep"/>) are the exception: taken in the turn itself, their messages written in
+/// its unit. A turn runs on the thread that brought the first arrival; what arrives meanwhile joins the next turn.
 /// </summary>
 internal sealed class RunningSaga
 {
@@ -111,11 +112,13 @@ internal sealed class RunningSaga
                 }
                 var kept = await _engine.Journal.CommitTurnAsync(InstanceId, turn).ConfigureAwait(false);
                 for (var i = 0; i < kept.Length; i++) turn.NewEvents[i].Id = kept[i];
+                if (turn.Messages.Count > 0) _engine.SentInTurn(turn.Messages);
             }
             catch (Exception ex)
             {
                 // Memory is ahead of the journal (or could not be read): forget this copy; the engine rebuilds it from the journal.
                 foreach (var raiser in turn?.Raisers ?? []) raiser.TrySetException(ex);
+                foreach (var send in turn?.Sends ?? []) send.Failed(ex);
                 Leave(ex);
                 _engine.Evicted(this, ex);
                 return;
@@ -174,6 +177,7 @@ internal sealed class RunningSaga
                     }
                 }
             });
+            TakeSendSteps(context, turn);
         }
         finally
         {
@@ -195,6 +199,30 @@ internal sealed class RunningSaga
             turn.End = new SagaEnd(SagaRuntimeStatus.Completed, JsonSerializer.Serialize(run.Result, SagaRegistration.JsonOptions), null);
         }
         return turn;
+    }
+
+    // Send steps (SagaSendStep) are taken here, in the turn that asks for them: the saga gets the result and goes on, and
+    // the messages ride in this turn's unit of work. Going on may ask for more of them.
+    private void TakeSendSteps(JournaledSagaContext context, SagaTurn turn)
+    {
+        while (_run is { IsCompleted: false } && context.NewSteps.Find(s => _engine.SendStep(s.Name) is not null) is { } step)
+        {
+            context.NewSteps.Remove(step);
+            string kind, payload;
+            try
+            {
+                var plan = _engine.SendStep(step.Name)!.Plan(_engine.Services, step.Input);
+                turn.Sends.Add(_engine.Broker!.PrepareSend(plan.Messages));
+                turn.Messages.AddRange(plan.Messages);
+                (kind, payload) = (JournalEntry.StepCompleted, JsonSerializer.Serialize(plan.Result, SagaRegistration.JsonOptions));
+            }
+            catch (Exception ex)
+            {
+                _engine.Log.LogWarning(ex, "Saga {InstanceId}: send step {Step} failed", InstanceId, step.Name);
+                (kind, payload) = (JournalEntry.StepFailed, StepRunner.Failure(ex));
+            }
+            _thread.Run(() => context.Resolve(step.ActionId, kind, payload));
+        }
     }
 
     /// <summary>Rebuilds the saga's state: new, or from its journal (a restart, an admission, an eviction); false when it is not running.</summary>

@@ -98,7 +98,8 @@ internal sealed class SagaJournal(SqliteDatabase database, TimeProvider time)
 
     /// <summary>
     /// Commits one turn: its journal entries (a second outcome for one action fails the whole turn, so memory and journal
-    /// never disagree), the events taken and kept, and the instance's status or end. Returns the rows of the kept events, in order.
+    /// never disagree), the events taken and kept, the messages of the send steps it took, and the instance's status or end.
+    /// Returns the rows of the kept events, in order.
     /// </summary>
     public Task<long[]> CommitTurnAsync(string instanceId, SagaTurn turn) => database.WriteAsync(scope =>
     {
@@ -134,6 +135,7 @@ internal sealed class SagaJournal(SqliteDatabase database, TimeProvider time)
                 kept[i] = (long)cmd.ExecuteScalar()!;
             }
         }
+        foreach (var send in turn.Sends) send.WriteIn(scope);
         using (var cmd = scope.Command(turn.End is null
             ? """
               UPDATE saga_instances SET custom_status = CASE WHEN $changed THEN $custom ELSE custom_status END, runs = runs + 1, updated_at = $now

@@ -1,3 +1,6 @@
+using Orderly.Embedded.Broker;
+using Orderly.Messaging;
+
 namespace Orderly.Orchestrations.Embedded;
 
 /// <summary>
@@ -19,6 +22,12 @@ internal sealed class SagaTurn
 
     /// <summary>Steps the saga asked for in this turn: started once it is committed.</summary>
     public List<StepAction> Steps { get; } = [];
+
+    /// <summary>Messages of send steps taken in this turn (<see cref="SagaSendStep"/>): written in its unit of work.</summary>
+    public List<OutgoingMessage> Messages { get; } = [];
+
+    /// <summary><see cref="Messages"/> resolved for the broker as each step was taken (off the single writer).</summary>
+    public List<BrokerSend> Sends { get; } = [];
 
     /// <summary>Set when the saga published a status in this turn (the serialized status, or null).</summary>
     public bool StatusChanged { get; set; }

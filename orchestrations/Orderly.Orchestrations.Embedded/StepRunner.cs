@@ -61,6 +61,7 @@ internal sealed class StepRunner(IServiceProvider services, TimeProvider time, I
         saga.Deliver(new SagaArrival.StepFinished(step.ActionId, kind, payload));
     }
 
-    private static string Failure(Exception ex) =>
+    /// <summary>A failed step's journal payload.</summary>
+    internal static string Failure(Exception ex) =>
         JsonSerializer.Serialize(new StepFailure(ex.GetType().FullName ?? ex.GetType().Name, ex.Message), SagaRegistration.JsonOptions);
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orderly.Embedded;
+using Orderly.Embedded.Broker;
 using Orderly.Orchestrations.Embedded;
 
 namespace Orderly.Checkout.Tests;
@@ -22,7 +23,13 @@ public sealed class EmbeddedTestRuntime(string path) : TestSagaRuntime
     /// <summary>False for a runtime whose file a later one reopens (restart tests).</summary>
     public bool DeleteOnDispose { get; set; } = true;
 
+    /// <summary>Opens a broker on the runner's database and registers it, as the local host does (send steps then ride in turns).</summary>
+    public bool WithBroker { get; init; }
+
     public EmbeddedSagaRunner Runner => _runner ?? throw new InvalidOperationException("The runner has not started.");
+
+    /// <summary>The broker on the runner's database (with <see cref="WithBroker"/>).</summary>
+    public EmbeddedBroker Broker { get; private set; } = null!;
 
     /// <summary>The runner's database (its <see cref="SqliteDatabase.Faults"/> seam makes the store fail for a while).</summary>
     public SqliteDatabase Database => _database ?? throw new InvalidOperationException("The runner has not started.");
@@ -30,7 +37,7 @@ public sealed class EmbeddedTestRuntime(string path) : TestSagaRuntime
     public override TestSagaRuntime Restarted()
     {
         DeleteOnDispose = false;
-        return new EmbeddedTestRuntime(Path) { MaxConcurrentSagas = MaxConcurrentSagas };
+        return new EmbeddedTestRuntime(Path) { MaxConcurrentSagas = MaxConcurrentSagas, WithBroker = WithBroker };
     }
 
     public static string NewPath() => System.IO.Path.Combine(System.IO.Path.GetTempPath(), "orderly-saga-tests", Guid.NewGuid().ToString("N") + ".db");
@@ -38,6 +45,11 @@ public sealed class EmbeddedTestRuntime(string path) : TestSagaRuntime
     public override void AddTo(IServiceCollection services)
     {
         _database = new SqliteDatabase(Path);
+        if (WithBroker)
+        {
+            Broker = EmbeddedBroker.OpenAsync(_database).GetAwaiter().GetResult();
+            services.AddSingleton(Broker);
+        }
         services.AddEmbeddedSagaRunner(_ => _database, o =>
         {
             o.MaxConcurrentSagas = MaxConcurrentSagas;

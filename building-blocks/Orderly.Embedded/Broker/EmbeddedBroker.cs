@@ -82,18 +82,22 @@ public sealed class EmbeddedBroker : IMessagePublisher, IMessageReceiver
         return SendAsync(wire, alsoInUnit, cancellationToken);
     }
 
+    /// <summary>
+    /// Resolves and serializes <paramref name="messages"/> for a send that another unit of work carries (a saga's turn puts the
+    /// commands it decided on the bus in the same commit as its journal): <see cref="BrokerSend.WriteIn"/> inserts them there,
+    /// with the same duplicate detection as <see cref="SendAsync(IReadOnlyList{BrokerMessage}, CancellationToken)"/>.
+    /// </summary>
+    public BrokerSend PrepareSend(IReadOnlyList<OutgoingMessage> messages)
+    {
+        var wire = new BrokerMessage[messages.Count];
+        for (var i = 0; i < wire.Length; i++) wire[i] = BrokerMessage.From(messages[i]);
+        return new BrokerSend(this, Prepare(wire), BrokerTracing.StartSends(wire));
+    }
+
     private Task<int> SendAsync(IReadOnlyList<BrokerMessage> messages, Action<WriteScope>? alsoInUnit, CancellationToken cancellationToken)
     {
         if (messages.Count == 0 && alsoInUnit is null) return Task.FromResult(0);
-        // Resolve and serialize before entering the single writer, which must only do SQL.
-        var prepared = new PreparedSend[messages.Count];
-        for (var i = 0; i < prepared.Length; i++)
-        {
-            var m = messages[i];
-            ArgumentException.ThrowIfNullOrEmpty(m.MessageId, "MessageId");
-            var (targets, window) = Topology.SendTargets(m.Destination);
-            prepared[i] = new PreparedSend(m, targets, window, JsonSerializer.Serialize(m.Properties), Faults.Sent(m.Destination, ToArray(m.Body)));
-        }
+        var prepared = Prepare(messages);
         var spans = BrokerTracing.StartSends(messages);
         var write = Database.WriteAsync(scope =>
         {
@@ -108,22 +112,34 @@ public sealed class EmbeddedBroker : IMessagePublisher, IMessageReceiver
     /// Locks and returns up to <paramref name="maxMessages"/> visible messages of a queue or subscription, oldest first.
     /// A message already delivered as often as the entity allows is dead-lettered instead (<see cref="MaxDeliveryCountExceeded"/>).
     /// </summary>
-    public async Task<IReadOnlyList<LockedMessage>> ReceiveAsync(string entity, int maxMessages, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<LockedMessage>> ReceiveAsync(string entity, int maxMessages, CancellationToken cancellationToken = default) =>
+        ReceiveAsync(entity, maxMessages, chains: false, cancellationToken);
+
+    /// <summary>
+    /// <see cref="ReceiveAsync(string, int, CancellationToken)"/> for a consumer loop: with <paramref name="chains"/>, each
+    /// message's completion locks the entity's next visible message for the same slot (<see cref="EmbeddedSettlement.TakeNext"/>).
+    /// </summary>
+    internal async Task<IReadOnlyList<LockedMessage>> ReceiveAsync(string entity, int maxMessages, bool chains, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
         var settings = Topology.ReceiveSettings(entity);
         if (Faults.Pause.IsOpen) return [];
         var startedAt = Time.GetUtcNow();
-        var (rows, token, lockedUntil) = await Database.WriteAsync(scope => Lock(scope, entity, settings, maxMessages), cancellationToken)
-            .ConfigureAwait(false);
-        // Built here, not in the single writer: parsing properties is per-message work the writer should not wait for.
-        var locked = new LockedMessage[rows.Count];
+        var rows = await Database.WriteAsync(scope => Lock(scope, entity, settings, maxMessages), cancellationToken).ConfigureAwait(false);
+        return Deliver(entity, rows, startedAt, chains);
+    }
+
+    // Built here, not in the single writer: parsing properties is per-message work the writer should not wait for.
+    internal LockedMessage[] Deliver(string entity, LockedRows rows, DateTimeOffset startedAt, bool chains)
+    {
+        var locked = new LockedMessage[rows.Rows.Count];
         for (var i = 0; i < locked.Length; i++)
         {
-            var row = rows[i];
+            var row = rows.Rows[i];
             var received = new ReceivedMessage(row.MessageId, row.Body, entity, row.DeliveryCount + 1, FromTicks(row.EnqueuedAt),
                 ReadProperties(row.PropertiesJson));
-            locked[i] = new LockedMessage(received, new EmbeddedSettlement(this, entity, row.Sequence, row.MessageId, token), FromTicks(lockedUntil));
+            var settlement = new EmbeddedSettlement(this, entity, row.Sequence, row.MessageId, rows.Token) { Chains = chains };
+            locked[i] = new LockedMessage(received, settlement, FromTicks(rows.LockedUntil));
         }
         if (locked.Length > 0) BrokerTracing.Received(entity, locked, startedAt);
         return locked;
@@ -212,9 +228,16 @@ public sealed class EmbeddedBroker : IMessagePublisher, IMessageReceiver
     {
         var now = Now();
         if (duplicating && Redeliver(scope, settlement, now)) return true;
-        return scope.Prepared("DELETE FROM broker_messages WHERE seq = $s AND lock_token = $t AND locked_until > $now")
+        var completed = scope.Prepared("DELETE FROM broker_messages WHERE seq = $s AND lock_token = $t AND locked_until > $now")
             .With("$s", settlement.Sequence).With("$t", settlement.LockToken).With("$now", now)
             .ExecuteNonQuery() == 1;
+        // The next message rides in this unit (see EmbeddedSettlement); a paused broker hands out nothing, as a receive would not.
+        if (completed && settlement.Chains && !Faults.Pause.IsOpen)
+        {
+            var next = Lock(scope, settlement.Entity, Topology.ReceiveSettings(settlement.Entity), 1);
+            if (next.Rows.Count > 0) scope.OnCommittedBeforeCaller(() => settlement.Chained(next));
+        }
+        return completed;
     }
 
     /// <summary>
@@ -312,7 +335,7 @@ public sealed class EmbeddedBroker : IMessagePublisher, IMessageReceiver
     internal static Dictionary<string, string> ReadProperties(string json) =>
         JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [];
 
-    private int Insert(WriteScope scope, PreparedSend[] messages)
+    internal int Insert(WriteScope scope, PreparedSend[] messages)
     {
         var now = Now();
         SweepExpiredDuplicates(scope, now);
@@ -345,6 +368,20 @@ public sealed class EmbeddedBroker : IMessagePublisher, IMessageReceiver
         return accepted;
     }
 
+    // Resolve and serialize before entering the single writer, which must only do SQL.
+    private PreparedSend[] Prepare(IReadOnlyList<BrokerMessage> messages)
+    {
+        var prepared = new PreparedSend[messages.Count];
+        for (var i = 0; i < prepared.Length; i++)
+        {
+            var m = messages[i];
+            ArgumentException.ThrowIfNullOrEmpty(m.MessageId, "MessageId");
+            var (targets, window) = Topology.SendTargets(m.Destination);
+            prepared[i] = new PreparedSend(m, targets, window, JsonSerializer.Serialize(m.Properties), Faults.Sent(m.Destination, ToArray(m.Body)));
+        }
+        return prepared;
+    }
+
     private const string InsertSql = """
         INSERT INTO broker_messages(entity, message_id, body, properties, enqueued_at, visible_at)
         VALUES ($e, $id, $body, $props, $now, $visible)
@@ -360,7 +397,10 @@ public sealed class EmbeddedBroker : IMessagePublisher, IMessageReceiver
         sweep.ExecuteNonQuery();
     }
 
-    private (List<Row> Rows, string Token, long LockedUntil) Lock(WriteScope scope, string entity, EntitySettings settings, int maxMessages)
+    /// <summary>Messages one lock took: the rows, the lock's token, and until when it holds.</summary>
+    internal sealed record LockedRows(List<Row> Rows, string Token, long LockedUntil);
+
+    private LockedRows Lock(WriteScope scope, string entity, EntitySettings settings, int maxMessages)
     {
         var now = Now();
         var lockedUntil = now + settings.LockDuration.Ticks;
@@ -406,7 +446,7 @@ public sealed class EmbeddedBroker : IMessagePublisher, IMessageReceiver
             // Only a dead-lettered row can leave room for more in this round.
             if (!deadLettered || rows.Count < wanted) break;
         }
-        return (locked, token, lockedUntil);
+        return new LockedRows(locked, token, lockedUntil);
     }
 
     /// <summary>The message's delivery count if the settlement still holds its lock; otherwise the lock is lost.</summary>
@@ -467,9 +507,9 @@ public sealed class EmbeddedBroker : IMessagePublisher, IMessageReceiver
             ? segment.Array
             : body.ToArray();
 
-    private sealed record PreparedSend(BrokerMessage Message, IReadOnlyList<string> Targets, TimeSpan DuplicateWindow, string PropertiesJson, byte[] Body);
+    internal sealed record PreparedSend(BrokerMessage Message, IReadOnlyList<string> Targets, TimeSpan DuplicateWindow, string PropertiesJson, byte[] Body);
 
-    private sealed record Row(long Sequence, string MessageId, byte[] Body, string PropertiesJson, long EnqueuedAt, int DeliveryCount, long? ExpiredLockAt);
+    internal sealed record Row(long Sequence, string MessageId, byte[] Body, string PropertiesJson, long EnqueuedAt, int DeliveryCount, long? ExpiredLockAt);
 
     /// <summary>A wake-up for the receivers of one entity: each pulse completes the current task and starts a new one.</summary>
     private sealed class EntitySignal

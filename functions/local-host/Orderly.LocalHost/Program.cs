@@ -79,7 +79,8 @@ try
     services.AddSingleton(operations);
     services.AddSingleton(database);
     services.AddSingleton(broker);
-    services.AddSingleton<IMessagePublisher>(new CountingPublisher(broker, operations));
+    var publisher = new CountingPublisher(broker, operations);
+    services.AddSingleton<IMessagePublisher>(publisher);
     services.AddSingleton<IMessageReceiver>(broker);
     // Triage sees the broker's dead letters and every context's parked outbox records as one list.
     services.AddSingleton<IDeadLetterQueue>(sp => new DeadLetterQueues(
@@ -116,7 +117,7 @@ try
     var relayOptions = new OutboxRelayOptions().ReadFrom(configuration.GetSection(OutboxRelayOptions.Section));
     foreach (var container in ShopContexts.Containers)
         services.AddOutboxRelay(container, _ => new CountingOutboxFeed(new EmbeddedOutboxFeed(database, container), operations), relayOptions);
-    services.AddSagaEngine(configuration, database, dataPath);
+    services.AddSagaEngine(configuration, database, dataPath, publisher.Sent);
     services.AddSingleton<MessageConsumers>();
     services.AddHostedService(sp => sp.GetRequiredService<MessageConsumers>());
 

@@ -1,3 +1,5 @@
+using Orderly.Checkout.Saga;
+using Orderly.Messaging;
 using Orderly.Orchestrations.Durable.AzureStorage;
 using Orderly.Orchestrations.Embedded;
 using Orderly.Embedded;
@@ -17,7 +19,9 @@ public static class SagaEngine
     public const string AzureStorage = "AzureStorage";
 
     /// <summary>Registers the chosen engine; an unknown name stops the host at start, naming the setting.</summary>
-    public static string AddSagaEngine(this IServiceCollection services, IConfiguration configuration, SqliteDatabase database, string dataPath)
+    /// <param name="sentInTurn">Told of the commands the checkout saga sent inside its turns (the host counts them as sends).</param>
+    public static string AddSagaEngine(this IServiceCollection services, IConfiguration configuration, SqliteDatabase database, string dataPath,
+        Action<IReadOnlyList<OutgoingMessage>> sentInTurn)
     {
         var sagas = configuration.GetSection(Section);
         var engine = sagas.ReadChoice("Engine", Embedded, Embedded, AzureStorage);
@@ -30,7 +34,12 @@ public static class SagaEngine
             {
                 o.MaxConcurrentSagas = maxConcurrentSagas;
                 o.FinishedJournalRetention = journalRetention;
+                o.SentInTurn = sentInTurn;
             });
+            // The checkout's one step only sends a command: the runner sends it in the journal write of the turn that asks
+            // for it, instead of in a unit of its own followed by a second turn to journal that it was sent.
+            services.AddSagaSendStep<CheckoutCommand, string>(SendCheckoutCommand.Name,
+                (sp, command) => (command.MessageId, [sp.GetRequiredService<SendCheckoutCommand>().Message(command)]));
             return Embedded;
         }
 

@@ -16,6 +16,13 @@ public sealed class SendCheckoutCommand(IMessagePublisher publisher, TimeProvide
     /// <summary>Sends the command; returns its message id.</summary>
     public async Task<string> RunAsync(CheckoutCommand command, CancellationToken cancellationToken)
     {
+        await publisher.PublishAsync([Message(command)], cancellationToken).ConfigureAwait(false);
+        return command.MessageId;
+    }
+
+    /// <summary>The message the step sends, without sending it (a runner that sends it in its own unit of work asks for it).</summary>
+    public OutgoingMessage Message(CheckoutCommand command)
+    {
         if (MessageCatalog.Find(command.Type) is not { Kind: MessageKind.Command })
             throw new InvalidOperationException($"'{command.Type}' is not a command of the catalog.");
         var envelope = new Envelope
@@ -31,7 +38,6 @@ public sealed class SendCheckoutCommand(IMessagePublisher publisher, TimeProvide
             ReplyTo = command.ReplyTo,
             Data = command.Data.ValueKind == JsonValueKind.Undefined ? throw new InvalidOperationException("The command has no data.") : command.Data,
         };
-        await publisher.PublishAsync([new OutgoingMessage(command.Destination, envelope)], cancellationToken).ConfigureAwait(false);
-        return command.MessageId;
+        return new OutgoingMessage(command.Destination, envelope);
     }
 }
