@@ -9,7 +9,6 @@ namespace Orderly.Embedded;
 public sealed class WriteScope(SqliteConnection connection, SqliteTransaction transaction)
 {
     private List<Action>? _onCommitted;
-    private List<Action>? _handOvers;
 
     public SqliteConnection Connection { get; } = connection;
     public SqliteTransaction Transaction { get; } = transaction;
@@ -32,24 +31,11 @@ public sealed class WriteScope(SqliteConnection connection, SqliteTransaction tr
     /// <summary>Runs <paramref name="action"/> after the commit (e.g. wake a waiting reader); not run if the work is rolled back.</summary>
     public void OnCommitted(Action action) => (_onCommitted ??= []).Add(action);
 
-    /// <summary>
-    /// Runs <paramref name="action"/> after the commit and before the unit's caller hears of it (a hand-over the caller reads,
-    /// such as a message the unit locked next); keep it to a field write. Not run if the work is rolled back.
-    /// </summary>
-    public void OnCommittedBeforeCaller(Action action) => (_handOvers ??= []).Add(action);
-
     internal List<Action>? TakeCallbacks()
     {
         var c = _onCommitted;
         _onCommitted = null;
         return c;
-    }
-
-    internal List<Action>? TakeHandOvers()
-    {
-        var h = _handOvers;
-        _handOvers = null;
-        return h;
     }
 }
 
@@ -229,7 +215,6 @@ public sealed class SqliteDatabase : IAsyncDisposable
     private void CommitGroup(List<WorkItem> group)
     {
         var callbacks = new List<Action>();
-        var handOvers = new List<Action>();
         // A unit's failure is reported only after the group commits: a unit that failed because of an earlier unit of the
         // same group (a create of an id that unit just wrote) must find that write readable when it looks, as it would in Cosmos DB.
         List<(WorkItem Item, Exception Error)>? failed = null;
@@ -245,13 +230,11 @@ public sealed class SqliteDatabase : IAsyncDisposable
                     group[i].Run(scope);
                     Prepared(ref _release, "RELEASE unit", tx).ExecuteNonQuery();
                     if (scope.TakeCallbacks() is { } c) callbacks.AddRange(c);
-                    if (scope.TakeHandOvers() is { } h) handOvers.AddRange(h);
                 }
                 catch (Exception ex)
                 {
                     Prepared(ref _rollbackTo, "ROLLBACK TO unit; RELEASE unit", tx).ExecuteNonQuery();
                     scope.TakeCallbacks();
-                    scope.TakeHandOvers();
                     (failed ??= []).Add((group[i], ex));
                 }
             }
@@ -270,11 +253,9 @@ public sealed class SqliteDatabase : IAsyncDisposable
 
         Interlocked.Increment(ref _commits);
         Interlocked.Add(ref _units, group.Count);
-        // Hand-overs first, so what they hand over (a message the commit locked next) is there when a caller hears of its unit;
-        // then the callers, then the other callbacks (wake-ups of receivers), which must not get ahead of the callers.
-        foreach (var handOver in handOvers) handOver();
-        foreach (var item in group) item.Succeed();
+        // Callbacks first: what they hand over (a message the commit locked next) is there when a caller hears of its unit.
         foreach (var callback in callbacks) callback();
+        foreach (var item in group) item.Succeed();
     }
 
 

@@ -235,7 +235,7 @@ public sealed class EmbeddedBroker : IMessagePublisher, IMessageReceiver
         if (completed && settlement.Chains && !Faults.Pause.IsOpen)
         {
             var next = Lock(scope, settlement.Entity, Topology.ReceiveSettings(settlement.Entity), 1);
-            if (next.Rows.Count > 0) scope.OnCommittedBeforeCaller(() => settlement.Chained(next));
+            if (next.Rows.Count > 0) scope.OnCommitted(() => settlement.Chained(next));
         }
         return completed;
     }
