@@ -253,9 +253,8 @@ public sealed class SqliteDatabase : IAsyncDisposable
 
         Interlocked.Increment(ref _commits);
         Interlocked.Add(ref _units, group.Count);
-        // Callbacks first: what they hand over (a message the commit locked next) is there when a caller hears of its unit.
-        foreach (var callback in callbacks) callback();
         foreach (var item in group) item.Succeed();
+        foreach (var callback in callbacks) callback();
     }
 
 

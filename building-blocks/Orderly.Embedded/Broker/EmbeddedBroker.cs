@@ -112,34 +112,22 @@ public sealed class EmbeddedBroker : IMessagePublisher, IMessageReceiver
     /// Locks and returns up to <paramref name="maxMessages"/> visible messages of a queue or subscription, oldest first.
     /// A message already delivered as often as the entity allows is dead-lettered instead (<see cref="MaxDeliveryCountExceeded"/>).
     /// </summary>
-    public Task<IReadOnlyList<LockedMessage>> ReceiveAsync(string entity, int maxMessages, CancellationToken cancellationToken = default) =>
-        ReceiveAsync(entity, maxMessages, chains: false, cancellationToken);
-
-    /// <summary>
-    /// <see cref="ReceiveAsync(string, int, CancellationToken)"/> for a consumer loop: with <paramref name="chains"/>, each
-    /// message's completion locks the entity's next visible message for the same slot (<see cref="EmbeddedSettlement.TakeNext"/>).
-    /// </summary>
-    internal async Task<IReadOnlyList<LockedMessage>> ReceiveAsync(string entity, int maxMessages, bool chains, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<LockedMessage>> ReceiveAsync(string entity, int maxMessages, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
         var settings = Topology.ReceiveSettings(entity);
         if (Faults.Pause.IsOpen) return [];
         var startedAt = Time.GetUtcNow();
-        var rows = await Database.WriteAsync(scope => Lock(scope, entity, settings, maxMessages), cancellationToken).ConfigureAwait(false);
-        return Deliver(entity, rows, startedAt, chains);
-    }
-
-    // Built here, not in the single writer: parsing properties is per-message work the writer should not wait for.
-    internal LockedMessage[] Deliver(string entity, LockedRows rows, DateTimeOffset startedAt, bool chains)
-    {
-        var locked = new LockedMessage[rows.Rows.Count];
+        var (rows, token, lockedUntil) = await Database.WriteAsync(scope => Lock(scope, entity, settings, maxMessages), cancellationToken)
+            .ConfigureAwait(false);
+        // Built here, not in the single writer: parsing properties is per-message work the writer should not wait for.
+        var locked = new LockedMessage[rows.Count];
         for (var i = 0; i < locked.Length; i++)
         {
-            var row = rows.Rows[i];
+            var row = rows[i];
             var received = new ReceivedMessage(row.MessageId, row.Body, entity, row.DeliveryCount + 1, FromTicks(row.EnqueuedAt),
                 ReadProperties(row.PropertiesJson));
-            var settlement = new EmbeddedSettlement(this, entity, row.Sequence, row.MessageId, rows.Token) { Chains = chains };
-            locked[i] = new LockedMessage(received, settlement, FromTicks(rows.LockedUntil));
+            locked[i] = new LockedMessage(received, new EmbeddedSettlement(this, entity, row.Sequence, row.MessageId, token), FromTicks(lockedUntil));
         }
         if (locked.Length > 0) BrokerTracing.Received(entity, locked, startedAt);
         return locked;
@@ -228,16 +216,9 @@ public sealed class EmbeddedBroker : IMessagePublisher, IMessageReceiver
     {
         var now = Now();
         if (duplicating && Redeliver(scope, settlement, now)) return true;
-        var completed = scope.Prepared("DELETE FROM broker_messages WHERE seq = $s AND lock_token = $t AND locked_until > $now")
+        return scope.Prepared("DELETE FROM broker_messages WHERE seq = $s AND lock_token = $t AND locked_until > $now")
             .With("$s", settlement.Sequence).With("$t", settlement.LockToken).With("$now", now)
             .ExecuteNonQuery() == 1;
-        // The next message rides in this unit (see EmbeddedSettlement); a paused broker hands out nothing, as a receive would not.
-        if (completed && settlement.Chains && !Faults.Pause.IsOpen)
-        {
-            var next = Lock(scope, settlement.Entity, Topology.ReceiveSettings(settlement.Entity), 1);
-            if (next.Rows.Count > 0) scope.OnCommitted(() => settlement.Chained(next));
-        }
-        return completed;
     }
 
     /// <summary>
@@ -397,10 +378,7 @@ public sealed class EmbeddedBroker : IMessagePublisher, IMessageReceiver
         sweep.ExecuteNonQuery();
     }
 
-    /// <summary>Messages one lock took: the rows, the lock's token, and until when it holds.</summary>
-    internal sealed record LockedRows(List<Row> Rows, string Token, long LockedUntil);
-
-    private LockedRows Lock(WriteScope scope, string entity, EntitySettings settings, int maxMessages)
+    private (List<Row> Rows, string Token, long LockedUntil) Lock(WriteScope scope, string entity, EntitySettings settings, int maxMessages)
     {
         var now = Now();
         var lockedUntil = now + settings.LockDuration.Ticks;
@@ -446,7 +424,7 @@ public sealed class EmbeddedBroker : IMessagePublisher, IMessageReceiver
             // Only a dead-lettered row can leave room for more in this round.
             if (!deadLettered || rows.Count < wanted) break;
         }
-        return new LockedRows(locked, token, lockedUntil);
+        return (locked, token, lockedUntil);
     }
 
     /// <summary>The message's delivery count if the settlement still holds its lock; otherwise the lock is lost.</summary>
@@ -509,7 +487,7 @@ public sealed class EmbeddedBroker : IMessagePublisher, IMessageReceiver
 
     internal sealed record PreparedSend(BrokerMessage Message, IReadOnlyList<string> Targets, TimeSpan DuplicateWindow, string PropertiesJson, byte[] Body);
 
-    internal sealed record Row(long Sequence, string MessageId, byte[] Body, string PropertiesJson, long EnqueuedAt, int DeliveryCount, long? ExpiredLockAt);
+    private sealed record Row(long Sequence, string MessageId, byte[] Body, string PropertiesJson, long EnqueuedAt, int DeliveryCount, long? ExpiredLockAt);
 
     /// <summary>A wake-up for the receivers of one entity: each pulse completes the current task and starts a new one.</summary>
     private sealed class EntitySignal

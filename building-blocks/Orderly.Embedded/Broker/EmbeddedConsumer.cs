@@ -17,9 +17,8 @@ public sealed record EmbeddedConsumerOptions
 
 /// <summary>
 /// Pulls one queue or subscription of the embedded broker and hands each locked message to a delegate (the consumer pipeline,
-/// which settles it), with bounded concurrency. A slot whose message completes goes on with the message that completion
-/// locked next, if one was visible (no receive of its own: see <see cref="EmbeddedSettlement"/>). Stopping lets in-flight
-/// messages finish; a message the delegate leaves unsettled stays locked until its lock expires and is then delivered again. A broker fault (the store refusing reads or
+/// which settles it), with bounded concurrency. Stopping lets in-flight messages finish; a message the delegate leaves
+/// unsettled stays locked until its lock expires and is then delivered again. A broker fault (the store refusing reads or
 /// writes) never ends the loop: it is logged with the entity, told to <see cref="LoopReport"/> for health, and retried with
 /// backoff until the store answers again.
 /// </summary>
@@ -57,7 +56,7 @@ public sealed class EmbeddedConsumer(
                 try
                 {
                     // Not cancellable once queued: a lock taken must come back to us, or the message waits out its lock.
-                    batch = await broker.ReceiveAsync(Entity, free, chains: true, CancellationToken.None).ConfigureAwait(false);
+                    batch = await broker.ReceiveAsync(Entity, free, CancellationToken.None).ConfigureAwait(false);
                 }
                 catch (Exception fault)
                 {
@@ -84,7 +83,7 @@ public sealed class EmbeddedConsumer(
                 }
                 foreach (var message in batch)
                 {
-                    _ = HandleChainAsync(message, slots, stoppingToken);
+                    _ = HandleOneAsync(message, slots);
                 }
             }
         }
@@ -96,31 +95,11 @@ public sealed class EmbeddedConsumer(
         for (var i = 0; i < max; i++) await slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
     }
 
-    // One slot: the message, then each message its completion locked next (no receive of their own), until one comes without.
-    private async Task HandleChainAsync(LockedMessage message, SemaphoreSlim slots, CancellationToken stoppingToken)
+    private async Task HandleOneAsync(LockedMessage message, SemaphoreSlim slots)
     {
         try
         {
             await Task.Yield(); // off the receive loop, so one slow handler never delays the next receive
-            for (LockedMessage? current = message; current is not null;)
-            {
-                var settlement = (EmbeddedSettlement)current.Settlement;
-                // Stopping: this one is finished as in-flight work, but its completion locks nothing more.
-                if (stoppingToken.IsCancellationRequested) settlement.Chains = false;
-                await HandleOneAsync(current).ConfigureAwait(false);
-                current = settlement.TakeNext();
-            }
-        }
-        finally
-        {
-            slots.Release();
-        }
-    }
-
-    private async Task HandleOneAsync(LockedMessage message)
-    {
-        try
-        {
             var untilLockExpires = message.LockedUntil - broker.Time.GetUtcNow();
             using var lockExpiry = new CancellationTokenSource(untilLockExpires > TimeSpan.Zero ? untilLockExpires : TimeSpan.Zero, broker.Time);
             await handle(message, lockExpiry.Token).ConfigureAwait(false);
@@ -142,6 +121,10 @@ public sealed class EmbeddedConsumer(
             {
                 _logger.LogWarning(releaseError, "Could not release message {MessageId}; it is redelivered when its lock expires", message.Message.MessageId);
             }
+        }
+        finally
+        {
+            slots.Release();
         }
     }
 }
