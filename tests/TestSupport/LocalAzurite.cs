@@ -26,19 +26,37 @@ public static partial class LocalAzurite
     private static async Task<string> ConnectAsync()
     {
         if (Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } given) return given;
-        var script = RepositoryRoot() is { } root ? Path.Combine(root, "tests", "azurite", "node_modules", "azurite", "dist", "src", "azurite.js") : null;
-        if (script is null || !File.Exists(script))
+        var script = RepositoryRoot() is { } root ? ScriptUnder(root) : null;
+        if (script is null)
             throw new InvalidOperationException($"No Azurite: set {Variable}, or install it with `npm ci --prefix tests/azurite` (tests/run.sh does both).");
+        var (process, connection) = await StartAsync(script);
+        _own = process;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => { try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } };
+        return connection;
+    }
+
+    /// <summary>The Azurite script of tests/azurite under <paramref name="root"/>, or null when it is not installed.</summary>
+    public static string? ScriptUnder(string root)
+    {
+        var script = Path.Combine(root, "tests", "azurite", "node_modules", "azurite", "dist", "src", "azurite.js");
+        return File.Exists(script) ? script : null;
+    }
+
+    /// <summary>
+    /// Starts an Azurite from <paramref name="script"/>, in memory, on loopback ports the OS picks, with
+    /// <paramref name="extraArguments"/> (e.g. <c>--debug</c> and a log path); answers once all three services listen. The caller
+    /// owns the process; one that does not come up is killed.
+    /// </summary>
+    public static async Task<(Process Process, string ConnectionString)> StartAsync(string script, params string[] extraArguments)
+    {
         var start = new ProcessStartInfo("node", [script, "--inMemoryPersistence", "--extentMemoryLimit", "256", "--disableTelemetry", "--silent",
-            "--blobHost", "127.0.0.1", "--blobPort", "0", "--queueHost", "127.0.0.1", "--queuePort", "0", "--tableHost", "127.0.0.1", "--tablePort", "0"])
+            .. extraArguments, "--blobHost", "127.0.0.1", "--blobPort", "0", "--queueHost", "127.0.0.1", "--queuePort", "0", "--tableHost", "127.0.0.1", "--tablePort", "0"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start node for Azurite");
-        _own = process;
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => { try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } };
         var ports = new Dictionary<string, int>();
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         process.OutputDataReceived += (_, e) =>
@@ -54,8 +72,17 @@ public static partial class LocalAzurite
         process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException($"Azurite exited with {process.ExitCode} before listening"));
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await ready.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        return ConnectionString(ports["Blob"], ports["Queue"], ports["Table"]);
+        try
+        {
+            await ready.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        catch
+        {
+            try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+            process.Dispose();
+            throw;
+        }
+        return (process, ConnectionString(ports["Blob"], ports["Queue"], ports["Table"]));
     }
 
     /// <summary>The connection string of an Azurite listening on these ports of 127.0.0.1.</summary>

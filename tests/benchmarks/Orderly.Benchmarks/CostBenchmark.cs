@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Orderly.Benchmarks.Cost;
+using Orderly.TestSupport;
 
 namespace Orderly.Benchmarks;
 
@@ -45,7 +46,7 @@ public static class CostBenchmark
         var settings = new Dictionary<string, string> { ["Sagas__Engine"] = "Embedded" };
         if (engine == "azure-storage")
         {
-            if (root is null || AzuriteRequestLog.ScriptUnder(root) is not { } script)
+            if (root is null || LocalAzurite.ScriptUnder(root) is not { } script)
             {
                 Console.Error.WriteLine("cost: no Azurite: install it with `npm ci --prefix tests/azurite`, or run with --engine embedded");
                 return 2;
