@@ -4,7 +4,8 @@ namespace Orderly.LocalHost;
 
 /// <summary>
 /// The process's memory as the garbage collector and the OS see it, and the database file's size, for <c>/api/admin/stats</c>:
-/// the memory benchmark samples them over a long run to see whether anything grows with the orders.
+/// the memory benchmark samples them over a long run to see whether anything grows with the orders. The JIT and CPU
+/// figures only grow: the load benchmark differences them over a run to show how much of it was a cold start's compiling.
 /// </summary>
 public sealed record RuntimeFigures(
     long WorkingSetBytes,
@@ -14,7 +15,10 @@ public sealed record RuntimeFigures(
     int Gen2Collections,
     int Threads,
     long DatabaseBytes,
-    long WalBytes)
+    long WalBytes,
+    long JitCompiledMethods,
+    double JitMilliseconds,
+    double CpuMilliseconds)
 {
     /// <summary>Reads the figures now; <paramref name="databasePath"/> is the SQLite file (its WAL beside it).</summary>
     public static RuntimeFigures Read(string databasePath)
@@ -28,7 +32,10 @@ public sealed record RuntimeFigures(
             GC.CollectionCount(2),
             process.Threads.Count,
             SizeOf(databasePath),
-            SizeOf(databasePath + "-wal"));
+            SizeOf(databasePath + "-wal"),
+            System.Runtime.JitInfo.GetCompiledMethodCount(),
+            Math.Round(System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds, 1),
+            Math.Round(process.TotalProcessorTime.TotalMilliseconds, 1));
     }
 
     // A gen2 collection is background (concurrent) or blocking; whichever ran last tells what survives a full collection.

@@ -11,7 +11,7 @@ namespace Orderly.Benchmarks;
 
 /// <summary>
 /// Load on a running shop over HTTP only:
-/// <c>load --base-url http://localhost:7071 --orders N --concurrency C [--rate R] [--skus K] [--token tok_visa] [--wait stats|orders]</c>.
+/// <c>load --base-url http://localhost:7071 --orders N --concurrency C [--rate R] [--skus K] [--token tok_visa] [--wait stats|orders] [--timeline MS]</c>.
 /// Creates its own products, places N orders (C at a time, or R per second), waits for every checkout to finish, checks the
 /// books (stock sold = confirmed quantities, one captured payment per confirmed order) and prints throughput and latency.
 /// </summary>
@@ -65,6 +65,7 @@ public static class LoadBenchmark
 
         // Place.
         var latencies = new double[o.Orders];
+        var started = new double[o.Orders]; // ms from the first request, for the timeline
         var orderIds = new string?[o.Orders];
         var failures = new ConcurrentBag<string>();
         var clock = Stopwatch.StartNew();
@@ -74,6 +75,7 @@ public static class LoadBenchmark
             $"  {clock.Elapsed.TotalSeconds,6:F0} s  placed {Volatile.Read(ref answered)}/{o.Orders}"), null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
         async Task Place(int i)
         {
+            started[i] = clock.Elapsed.TotalMilliseconds;
             var sw = Stopwatch.StartNew();
             try
             {
@@ -156,6 +158,7 @@ public static class LoadBenchmark
         Console.WriteLine($"finished      {outcomes.Count} in {finishedIn.TotalSeconds:F2}s = {outcomes.Count / finishedIn.TotalSeconds:F1} checkouts/s end to end");
         Console.WriteLine($"outcomes      {books.Outcomes}");
         Console.WriteLine($"place latency p50 {Percentile(sorted, 0.50):F1} ms  p95 {Percentile(sorted, 0.95):F1} ms  p99 {Percentile(sorted, 0.99):F1} ms  max {(sorted.Length > 0 ? sorted[^1] : 0):F1} ms");
+        if (o.TimelineMs > 0) PrintTimeline(accepted.Select(i => (started[i], latencies[i])).ToList(), o.TimelineMs);
         Console.WriteLine(books.Balance
             ? "books         balance (stock sold = confirmed quantities, reserved 0; one captured payment per confirmed order; one effect each)"
             : "books         DO NOT BALANCE");
@@ -170,8 +173,27 @@ public static class LoadBenchmark
         return failures.IsEmpty && books.Balance ? 0 : 1;
     }
 
+    /// <summary>
+    /// The place latencies by when each request started, a row per <paramref name="bucketMs"/>, and the ten slowest: slow
+    /// requests all at the start are a cold host's first-use costs, slow ones spread over the run are contention.
+    /// </summary>
+    private static void PrintTimeline(List<(double Start, double Latency)> requests, int bucketMs)
+    {
+        Console.WriteLine($"place latency by start ({bucketMs} ms rows)   n     p50     p99     max");
+        foreach (var row in requests.GroupBy(r => (int)(r.Start / bucketMs)).OrderBy(g => g.Key))
+        {
+            var sorted = row.Select(r => r.Latency).Order().ToArray();
+            Console.WriteLine($"  {row.Key * bucketMs,6} ms {"",19} {sorted.Length,5} {Percentile(sorted, 0.50),7:F1} {Percentile(sorted, 0.99),7:F1} {sorted[^1],7:F1}");
+        }
+        Console.WriteLine("slowest places: " + string.Join(", ",
+            requests.OrderByDescending(r => r.Latency).Take(10).Select(r => $"{r.Latency:F0} ms at +{r.Start:F0}")));
+    }
+
     /// <summary>Stats that are levels or ratios, not counters: printed as they stand at the end, not differenced.</summary>
     private static readonly HashSet<string> Gauges = ["uptimeSeconds", "groupCommitFactor", "sagasInFlight", "sagaMaxConcurrency"];
+
+    /// <summary>The runtime figures that only grow (the rest of <c>runtime</c> are levels), differenced like the counters.</summary>
+    private static readonly string[] RuntimeCounters = ["jitCompiledMethods", "jitMilliseconds", "cpuMilliseconds", "gen0Collections", "gen2Collections"];
 
     private static long? Finished(JsonElement? stats) =>
         stats is { } s && s.TryGetProperty("sagasFinished", out var f) && f.TryGetInt64(out var n) ? n : null;
@@ -226,9 +248,15 @@ public static class LoadBenchmark
                 Console.WriteLine($"  {p.Name,-28} {p.Value}");
             }
         }
+        if (before is not { } start || !start.TryGetProperty("runtime", out var from) || !after.TryGetProperty("runtime", out var to)) return;
+        foreach (var name in RuntimeCounters.Where(n => from.TryGetProperty(n, out _) && to.TryGetProperty(n, out _)))
+        {
+            var delta = to.GetProperty(name).GetDouble() - from.GetProperty(name).GetDouble();
+            Console.WriteLine($"  {"runtime." + name,-28} {delta,12:F0}  ({delta / elapsed.TotalSeconds:F1}/s)");
+        }
     }
 
-    private sealed record Options(string BaseUrl, int Orders, int Concurrency, double? Rate, int Skus, string Token, int TimeoutSeconds, string Wait)
+    private sealed record Options(string BaseUrl, int Orders, int Concurrency, double? Rate, int Skus, string Token, int TimeoutSeconds, string Wait, int TimelineMs)
     {
         public static Options Read(CommandLine line) => new(
             line.Text("--base-url", Environment.GetEnvironmentVariable("ORDERLY_BASE_URL") ?? "http://localhost:7071", "the shop (ORDERLY_BASE_URL when set)"),
@@ -238,6 +266,7 @@ public static class LoadBenchmark
             line.Int("--skus", 10, "products the orders spread over"),
             line.Text("--token", "tok_visa", "payment token of every order (tok_decline…, tok_flaky…, tok_timeout… to see those paths)"),
             line.Int("--timeout", 300, "seconds to wait for every checkout to end"),
-            line.Text("--wait", "stats", "how to wait: stats (the host's finished-saga counter) or orders (poll each order)"));
+            line.Text("--wait", "stats", "how to wait: stats (the host's finished-saga counter) or orders (poll each order)"),
+            line.Int("--timeline", 0, "also print the place latencies by start time, in rows of this many ms, and the ten slowest (0: off)", least: 0));
     }
 }
