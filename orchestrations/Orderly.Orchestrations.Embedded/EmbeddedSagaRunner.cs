@@ -15,7 +15,8 @@ namespace Orderly.Orchestrations.Embedded;
 /// <summary>
 /// Runs sagas durably in one process, the stand-in for Durable Functions. A running saga lives in memory
 /// (<see cref="RunningSaga"/>) and goes on from where it waits when a step's outcome, an event or a timer arrives; each of
-/// its turns is journaled in SQLite in one unit of work before the steps it asked for start. After a restart, or when a
+/// its turns is journaled in SQLite in one unit of work before the steps it asked for start (a reply's turn in the reply's
+/// own unit, where the raiser hands it one: <see cref="ICarriedEventRaiser"/>). After a restart, or when a
 /// turn could not be journaled (the saga is evicted), a saga is rebuilt by replaying its journal. Events are kept until the
 /// saga waits for them; at most <see cref="EmbeddedSagaRunnerOptions.MaxConcurrentSagas"/> run at once
 /// (<see cref="SagaAdmission"/>). Steps run at least once (<see cref="StepRunner"/>).
