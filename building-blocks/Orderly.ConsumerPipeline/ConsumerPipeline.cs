@@ -145,7 +145,8 @@ public sealed class ConsumerPipeline
 
     /// <summary>
     /// The inbox check, the handler, and the one batch that commits its effects together with the inbox record (and, where the
-    /// store and the bus share a database, the completion of the message: one unit of work for the whole hop).
+    /// store and the bus share a database, the completion of the message and the writes the handler handed to it, such as the
+    /// saga turn a reply wakes: one unit of work for the whole hop).
     /// </summary>
     private async Task<Outcome> HandleOnceAsync(string entity, Envelope envelope, object data, Handler handler, IMessageSettlement settlement,
         CancellationToken ct)
@@ -163,17 +164,26 @@ public sealed class ConsumerPipeline
             return Outcome.AlreadyHandled;
 
         var batch = new WriteBatch(partitionKey);
-        var context = new MessageContext(envelope, store, batch, envelopes, handler.Logger);
-        await handle(context, ct).ConfigureAwait(false);
-
-        var now = envelopes.Time.GetUtcNow();
-        foreach (var outgoing in context.Outgoing) batch.AddOutgoing(outgoing, now);
-        batch.Create(inboxId, InboxRecord.Kind, new InboxRecord(envelope.Id, envelope.Type, entity, now), (int)_options.InboxTimeToLive.TotalSeconds);
+        var unit = store is ICompletingStore completing && completing.CanComplete(settlement) ? completing : null;
+        var context = new MessageContext(envelope, store, batch, envelopes, handler.Logger) { Unit = unit };
         try
         {
-            if (store is ICompletingStore completing && completing.CanComplete(settlement))
+            await handle(context, ct).ConfigureAwait(false);
+            var now = envelopes.Time.GetUtcNow();
+            foreach (var outgoing in context.Outgoing) batch.AddOutgoing(outgoing, now);
+            batch.Create(inboxId, InboxRecord.Kind, new InboxRecord(envelope.Id, envelope.Type, entity, now), (int)_options.InboxTimeToLive.TotalSeconds);
+        }
+        catch (Exception error)
+        {
+            // Writes handed to a unit that will not run (a saga's turn) must hear so: their owner waits for the unit's outcome.
+            foreach (var write in context.Carried) write.Failed(error);
+            throw;
+        }
+        try
+        {
+            if (unit is not null)
             {
-                var committed = await completing.CommitAndCompleteAsync(batch, settlement, ct).ConfigureAwait(false);
+                var committed = await unit.CommitAndCompleteAsync(batch, settlement, context.Carried, ct).ConfigureAwait(false);
                 return new Outcome(Duplicate: false, Completed: true, committed.CompletionFailure);
             }
             await store.CommitAsync(batch, ct).ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Orderly.Contracts;
 using Orderly.Messaging;
+using Orderly.Outbox;
 using Orderly.Storage;
 
 namespace Orderly.ConsumerPipeline;
@@ -9,6 +10,7 @@ namespace Orderly.ConsumerPipeline;
 public sealed class MessageContext
 {
     private readonly List<OutgoingMessage> _outgoing = [];
+    private List<ICarriedWrite>? _carried;
 
     public MessageContext(Envelope envelope, IDocumentStore store, WriteBatch batch, EnvelopeFactory envelopes, ILogger logger)
     {
@@ -37,6 +39,24 @@ public sealed class MessageContext
 
     /// <summary>Messages staged so far; the pipeline writes them to the outbox in the batch.</summary>
     public IReadOnlyList<OutgoingMessage> Outgoing => _outgoing;
+
+    /// <summary>
+    /// Hands <paramref name="write"/> to this message's unit of work, which commits it all or nothing with the batch, the inbox
+    /// record and the message's completion; false when that unit cannot carry it (the store and the bus share no database with it).
+    /// </summary>
+    public bool Carry(ICarriedWrite write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        if (Unit is not { } store || !store.CanCarry(write)) return false;
+        (_carried ??= []).Add(write);
+        return true;
+    }
+
+    /// <summary>The store that commits and completes this message in one unit, when it does (set by the pipeline).</summary>
+    internal ICompletingStore? Unit { get; init; }
+
+    /// <summary>The writes handed to this message's unit (<see cref="Carry"/>).</summary>
+    internal IReadOnlyList<ICarriedWrite> Carried => _carried ?? [];
 
     /// <summary>Sends a command to a queue, correlated with the incoming message.</summary>
     public void Send<T>(string queue, T command, string? replyTo = null) where T : notnull =>

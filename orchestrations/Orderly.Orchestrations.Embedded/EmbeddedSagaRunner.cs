@@ -8,19 +8,22 @@ using Orderly.Embedded;
 using Orderly.Embedded.Broker;
 using Orderly.Messaging;
 using Orderly.Resilience;
+using Orderly.Storage;
 
 namespace Orderly.Orchestrations.Embedded;
 
 /// <summary>
 /// Runs sagas durably in one process, the stand-in for Durable Functions. A running saga lives in memory
 /// (<see cref="RunningSaga"/>) and goes on from where it waits when a step's outcome, an event or a timer arrives; each of
-/// its turns is journaled in SQLite in one unit of work before the steps it asked for start. After a restart, or when a
+/// its turns is journaled in SQLite in one unit of work before the steps it asked for start (a reply's turn in the reply's
+/// own unit, where the raiser hands it one: <see cref="ICarriedEventRaiser"/>). After a restart, or when a
 /// turn could not be journaled (the saga is evicted), a saga is rebuilt by replaying its journal. Events are kept until the
 /// saga waits for them; at most <see cref="EmbeddedSagaRunnerOptions.MaxConcurrentSagas"/> run at once
 /// (<see cref="SagaAdmission"/>). Steps run at least once (<see cref="StepRunner"/>).
 /// </summary>
-public sealed class EmbeddedSagaRunner : ISagaStarter, ISagaEventRaiser, ISagaStatusReader, IHostedService, IAsyncDisposable
+public sealed class EmbeddedSagaRunner : ISagaStarter, ICarriedEventRaiser, ISagaStatusReader, IHostedService, IAsyncDisposable
 {
+    private readonly SqliteDatabase _database;
     private readonly EmbeddedSagaRunnerOptions _options;
     private readonly Dictionary<string, SagaDefinition> _sagas;
     private readonly Dictionary<string, SagaSendStep> _sendSteps;
@@ -37,6 +40,7 @@ public sealed class EmbeddedSagaRunner : ISagaStarter, ISagaEventRaiser, ISagaSt
 
     public EmbeddedSagaRunner(SqliteDatabase database, IServiceProvider services, EmbeddedSagaRunnerOptions? options = null)
     {
+        _database = database;
         _options = options ?? new EmbeddedSagaRunnerOptions();
         Services = services;
         Time = services.GetService<TimeProvider>() ?? TimeProvider.System;
@@ -172,6 +176,51 @@ public sealed class EmbeddedSagaRunner : ISagaStarter, ISagaEventRaiser, ISagaSt
         // beats the start is not lost. A saga that was being opened meanwhile reads it.
         await Journal.KeepEventAsync(instanceId, eventName, json, cancellationToken).ConfigureAwait(false);
         if (_running.TryGetValue(instanceId, out saga)) saga.Deliver(SagaArrival.EventsKept.Instance);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The turn that takes the event is played as <see cref="ISagaEventRaiser.RaiseEventAsync"/> plays it (at once, or after
+    /// the turn in progress), but its writes go to the raiser's unit, and the saga's next turn waits for that unit. If the unit
+    /// fails, the saga is ahead of its journal and is rebuilt from it (<see cref="Evicted"/>), as after a turn that failed.
+    /// </remarks>
+    public async Task RaiseEventAsync(string instanceId, string eventName, object payload, Func<ICarriedWrite, bool> carry,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(carry);
+        var carried = new CarriedEvent(_database);
+        if (!carry(carried))
+        {
+            await RaiseEventAsync(instanceId, eventName, payload, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        await Journal.EnsureSchemaAsync().ConfigureAwait(false);
+        var json = JsonSerializer.Serialize(payload, SagaRegistration.JsonOptions);
+        if (_running.TryGetValue(instanceId, out var saga) && saga.Deliver(new SagaArrival.EventRaised(eventName, json, carried.HandedOver, carried)))
+        {
+            await carried.HandedOver.Task.ConfigureAwait(false);
+            return;
+        }
+        // Not running here: kept in the raiser's unit; a saga that was being opened meanwhile reads it once that unit commits.
+        var kept = carried.Hold(scope =>
+        {
+            Journal.KeepEvent(scope, instanceId, eventName, json);
+            return [];
+        });
+        Track(AnnounceKeptAsync(instanceId, kept));
+    }
+
+    private async Task AnnounceKeptAsync(string instanceId, Task committed)
+    {
+        try
+        {
+            await committed.ConfigureAwait(false);
+        }
+        catch
+        {
+            return; // the raiser's unit failed: nothing was kept, and the raiser hears of it from its own commit
+        }
+        if (_running.TryGetValue(instanceId, out var saga)) saga.Deliver(SagaArrival.EventsKept.Instance);
     }
 
     /// <inheritdoc />

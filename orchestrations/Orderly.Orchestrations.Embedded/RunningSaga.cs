@@ -96,8 +96,7 @@ internal sealed class RunningSaga
                     _turning = false;
                     return;
                 }
-                arrivals = [.. _inbox];
-                _inbox.Clear();
+                arrivals = TakeArrivals();
             }
             SagaTurn? turn = null;
             try
@@ -110,7 +109,11 @@ internal sealed class RunningSaga
                     _engine.Finished(this);
                     return;
                 }
-                var kept = await _engine.Journal.CommitTurnAsync(InstanceId, turn).ConfigureAwait(false);
+                // A raiser's unit that carries the turn commits it with the reply's inbox record and completion; the next turn
+                // waits for that unit's outcome as it would for the turn's own.
+                var kept = await (turn.Carrier is { } carrier
+                    ? carrier.Hold(scope => _engine.Journal.WriteTurn(scope, InstanceId, turn))
+                    : _engine.Journal.CommitTurnAsync(InstanceId, turn)).ConfigureAwait(false);
                 for (var i = 0; i < kept.Length; i++) turn.NewEvents[i].Id = kept[i];
                 if (turn.Messages.Count > 0) _engine.SentInTurn(turn.Messages);
             }
@@ -136,6 +139,19 @@ internal sealed class RunningSaga
         }
     }
 
+    // Everything queued, up to the first event whose raiser's unit carries the turn: one unit carries one raiser's turn, the
+    // rest waits for the next turn. Called under the lock.
+    private List<SagaArrival> TakeArrivals()
+    {
+        var arrivals = new List<SagaArrival>(_inbox.Count);
+        while (_inbox.TryDequeue(out var arrival))
+        {
+            arrivals.Add(arrival);
+            if (arrival is SagaArrival.EventRaised { Carrier: not null }) break;
+        }
+        return arrivals;
+    }
+
     /// <summary>Applies the arrivals and runs the saga until it waits or ends; records all of it in the returned turn.</summary>
     private SagaTurn Play(List<SagaArrival> arrivals)
     {
@@ -154,7 +170,11 @@ internal sealed class RunningSaga
             {
                 foreach (var arrival in arrivals)
                 {
-                    if (arrival is SagaArrival.EventRaised raised) turn.Raisers.Add(raised.Stored);
+                    if (arrival is SagaArrival.EventRaised raised)
+                    {
+                        turn.Raisers.Add(raised.Stored);
+                        turn.Carrier ??= raised.Carrier;
+                    }
                     if (_run is { IsCompleted: true }) continue; // ended in this turn: the rest is moot (events are dropped, as Durable does)
                     switch (arrival)
                     {

@@ -12,8 +12,11 @@ internal abstract record SagaArrival
     /// <summary>A step's outcome, after its last attempt.</summary>
     public sealed record StepFinished(int ActionId, string Kind, string? Payload) : SagaArrival;
 
-    /// <summary>An event raised for the saga; <see cref="Stored"/> completes once the turn that took or kept it is committed.</summary>
-    public sealed record EventRaised(string Name, string Payload, TaskCompletionSource Stored) : SagaArrival;
+    /// <summary>
+    /// An event raised for the saga; <see cref="Stored"/> completes once the turn that took or kept it is committed, or, with a
+    /// <see cref="Carrier"/> (the raiser's unit of work carries that turn), once the turn is handed to it.
+    /// </summary>
+    public sealed record EventRaised(string Name, string Payload, TaskCompletionSource Stored, CarriedEvent? Carrier = null) : SagaArrival;
 
     /// <summary>A timer of a wait or a delay is due.</summary>
     public sealed record TimerDue(int ActionId) : SagaArrival;

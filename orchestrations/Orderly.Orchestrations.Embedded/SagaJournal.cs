@@ -82,26 +82,32 @@ internal sealed class SagaJournal(SqliteDatabase database, TimeProvider time)
     /// the instance has ended: as on Durable, nothing would ever take it.
     /// </summary>
     public Task KeepEventAsync(string instanceId, string name, string payload, CancellationToken cancellationToken) =>
-        database.WriteAsync(scope =>
-        {
-            using var cmd = scope.Command("""
-                INSERT INTO saga_events(instance_id, name, payload, received_at)
-                SELECT $id, $name, $payload, $now
-                WHERE NOT EXISTS (SELECT 1 FROM saga_instances WHERE instance_id = $id AND status IN ('Completed', 'Failed'))
-                """);
-            cmd.Parameters.AddWithValue("$id", instanceId);
-            cmd.Parameters.AddWithValue("$name", name);
-            cmd.Parameters.AddWithValue("$payload", payload);
-            cmd.Parameters.AddWithValue("$now", time.GetUtcNow().UtcTicks);
-            return cmd.ExecuteNonQuery();
-        }, cancellationToken);
+        database.WriteAsync(scope => KeepEvent(scope, instanceId, name, payload), cancellationToken);
+
+    /// <summary><see cref="KeepEventAsync"/> in <paramref name="scope"/>'s unit of work.</summary>
+    public int KeepEvent(WriteScope scope, string instanceId, string name, string payload)
+    {
+        using var cmd = scope.Command("""
+            INSERT INTO saga_events(instance_id, name, payload, received_at)
+            SELECT $id, $name, $payload, $now
+            WHERE NOT EXISTS (SELECT 1 FROM saga_instances WHERE instance_id = $id AND status IN ('Completed', 'Failed'))
+            """);
+        cmd.Parameters.AddWithValue("$id", instanceId);
+        cmd.Parameters.AddWithValue("$name", name);
+        cmd.Parameters.AddWithValue("$payload", payload);
+        cmd.Parameters.AddWithValue("$now", time.GetUtcNow().UtcTicks);
+        return cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>Commits one turn (<see cref="WriteTurn"/>) in a unit of work of its own.</summary>
+    public Task<long[]> CommitTurnAsync(string instanceId, SagaTurn turn) => database.WriteAsync(scope => WriteTurn(scope, instanceId, turn));
 
     /// <summary>
-    /// Commits one turn: its journal entries (a second outcome for one action fails the whole turn, so memory and journal
-    /// never disagree), the events taken and kept, the messages of the send steps it took, and the instance's status or end.
-    /// Returns the rows of the kept events, in order.
+    /// Writes one turn in <paramref name="scope"/>'s unit: its journal entries (a second outcome for one action fails the whole
+    /// unit, so memory and journal never disagree), the events taken and kept, the messages of the send steps it took, and the
+    /// instance's status or end. Returns the rows of the kept events, in order.
     /// </summary>
-    public Task<long[]> CommitTurnAsync(string instanceId, SagaTurn turn) => database.WriteAsync(scope =>
+    public long[] WriteTurn(WriteScope scope, string instanceId, SagaTurn turn)
     {
         var kept = new long[turn.End is null ? turn.NewEvents.Count : 0];
         var now = time.GetUtcNow().UtcTicks;
@@ -161,5 +167,5 @@ internal sealed class SagaJournal(SqliteDatabase database, TimeProvider time)
             cmd.ExecuteNonQuery();
         }
         return kept;
-    });
+    }
 }

@@ -29,6 +29,9 @@ internal sealed class SagaTurn
     /// <summary><see cref="Messages"/> resolved for the broker as each step was taken (off the single writer).</summary>
     public List<BrokerSend> Sends { get; } = [];
 
+    /// <summary>The raiser's unit of work that carries this turn (a turn takes at most one such event), or null: a unit of its own.</summary>
+    public CarriedEvent? Carrier { get; set; }
+
     /// <summary>Set when the saga published a status in this turn (the serialized status, or null).</summary>
     public bool StatusChanged { get; set; }
 

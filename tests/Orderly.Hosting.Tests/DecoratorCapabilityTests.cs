@@ -13,7 +13,8 @@ namespace Orderly.Hosting.Tests;
 
 /// <summary>
 /// Embedded mode's one-unit hops ride on capabilities of the concrete store and feed: a handled message's batch commits with
-/// its completion (<see cref="ICompletingStore"/>), a relay round publishes with its acknowledgement (<see cref="IPublishingFeed"/>).
+/// its completion and the writes handed to its unit, such as a saga reply's turn (<see cref="ICompletingStore"/>), a relay round
+/// publishes with its acknowledgement (<see cref="IPublishingFeed"/>).
 /// The pipeline and the relay find them by a type test, so a decorator that forgets to pass them on silently turns each hop
 /// back into two units. Every decorator of either port in the shop's building blocks is checked here, wrapped around the
 /// embedded one as the local host wraps it, with the settlement and the publisher the host hands it.
@@ -65,11 +66,49 @@ public sealed class DecoratorCapabilityTests : IAsyncLifetime
 
         var completing = Assert.IsAssignableFrom<ICompletingStore>(store);
         Assert.True(completing.CanComplete(settlement), $"{decorator.Name} hides the embedded store's completion from the pipeline");
-        var committed = await completing.CommitAndCompleteAsync(new WriteBatch("p-1").Create("d-1", "note", new { text = "done" }), settlement);
+        var committed = await completing.CommitAndCompleteAsync(new WriteBatch("p-1").Create("d-1", "note", new { text = "done" }), settlement, []);
 
         Assert.Null(committed.CompletionFailure);
         Assert.NotNull(await store.ReadAsync("p-1", "d-1"));
         Assert.Empty(await _broker.ReceiveAsync(Queue, 1)); // completed in that unit: nothing left to deliver
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreDecorators))]
+    public async Task A_store_decorator_still_lets_a_handled_messages_unit_carry_writes_on_its_database(Type decorator)
+    {
+        var store = (IDocumentStore)Decorate(decorator, new EmbeddedDocumentStore(_database, "orders"));
+        var settlement = await ReceivedAsTheHostSeesItAsync();
+        await _database.EnsureSchemaAsync("CREATE TABLE IF NOT EXISTS carried(note TEXT NOT NULL)");
+        var carried = new NoteWrite(_database);
+
+        var completing = Assert.IsAssignableFrom<ICompletingStore>(store);
+        Assert.True(completing.CanCarry(carried), $"{decorator.Name} hides the embedded store's carried writes from the pipeline (a saga reply's turn)");
+        await completing.CommitAndCompleteAsync(new WriteBatch("p-1").Create("d-1", "note", new { text = "done" }), settlement, [carried]);
+
+        Assert.True(carried.WasCommitted);
+        Assert.Equal(1L, _database.Read(c =>
+        {
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "SELECT COUNT(*) FROM carried";
+            return (long)cmd.ExecuteScalar()!;
+        }));
+    }
+
+    /// <summary>A write of another component on the store's database (as a saga's turn is).</summary>
+    private sealed class NoteWrite(SqliteDatabase database) : CarriedWrite(database)
+    {
+        public bool WasCommitted { get; private set; }
+
+        public override void WriteIn(WriteScope scope)
+        {
+            using var cmd = scope.Command("INSERT INTO carried(note) VALUES ('carried')");
+            cmd.ExecuteNonQuery();
+        }
+
+        public override void Committed() => WasCommitted = true;
+
+        public override void Failed(Exception error) => throw new InvalidOperationException("The unit failed.", error);
     }
 
     [Theory]

@@ -102,7 +102,7 @@ public sealed class EmbeddedDocumentStore : IDocumentStore, ICompletingStore
     {
         ArgumentNullException.ThrowIfNull(batch);
         if (batch.IsEmpty) return new BatchResult([]);
-        return (await CommitAsync(batch, completing: null, cancellationToken).ConfigureAwait(false)).Batch;
+        return (await CommitAsync(batch, completing: null, [], cancellationToken).ConfigureAwait(false)).Batch;
     }
 
     /// <inheritdoc />
@@ -110,15 +110,35 @@ public sealed class EmbeddedDocumentStore : IDocumentStore, ICompletingStore
         settlement is EmbeddedSettlement own && ReferenceEquals(own.Broker.Database, _database);
 
     /// <inheritdoc />
-    public Task<CompletedCommit> CommitAndCompleteAsync(WriteBatch batch, IMessageSettlement settlement, CancellationToken cancellationToken = default)
+    public bool CanCarry(ICarriedWrite write) => write is CarriedWrite own && ReferenceEquals(own.Database, _database);
+
+    /// <inheritdoc />
+    public async Task<CompletedCommit> CommitAndCompleteAsync(WriteBatch batch, IMessageSettlement settlement, IReadOnlyList<ICarriedWrite> carried,
+        CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(batch);
-        if (!CanComplete(settlement))
-            throw new ArgumentException("The message was not received from a broker on this store's database.", nameof(settlement));
-        return CommitAsync(batch, (EmbeddedSettlement)settlement, cancellationToken);
+        ArgumentNullException.ThrowIfNull(carried);
+        CompletedCommit committed;
+        try
+        {
+            ArgumentNullException.ThrowIfNull(batch);
+            if (!CanComplete(settlement))
+                throw new ArgumentException("The message was not received from a broker on this store's database.", nameof(settlement));
+            if (carried.FirstOrDefault(w => !CanCarry(w)) is { } foreign)
+                throw new ArgumentException($"A {foreign.GetType().Name} is not on this store's database: its unit cannot carry it.", nameof(carried));
+            committed = await CommitAsync(batch, (EmbeddedSettlement)settlement, carried, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception error)
+        {
+            foreach (var write in carried) write.Failed(error);
+            throw;
+        }
+        // Told here, on the caller's side of the commit, not on the writer: the next unit of the group must not wait for them.
+        foreach (var write in carried) write.Committed();
+        return committed;
     }
 
-    private async Task<CompletedCommit> CommitAsync(WriteBatch batch, EmbeddedSettlement? completing, CancellationToken cancellationToken)
+    private async Task<CompletedCommit> CommitAsync(WriteBatch batch, EmbeddedSettlement? completing, IReadOnlyList<ICarriedWrite> carried,
+        CancellationToken cancellationToken)
     {
         if (batch.Writes.Count > MaxWritesPerBatch)
             throw new InvalidOperationException($"A batch holds at most {MaxWritesPerBatch} writes (Cosmos DB's transactional batch limit); this one has {batch.Writes.Count}.");
@@ -142,6 +162,7 @@ public sealed class EmbeddedDocumentStore : IDocumentStore, ICompletingStore
             var result = batch.IsEmpty ? new BatchResult([]) : Apply(scope, batch, bodies, now, purge);
             if (hasOutbox) scope.OnCommitted(_outboxCommitted.Notify);
             var lockLost = completing is not null && !completing.Broker.Complete(scope, completing, duplicating);
+            foreach (var write in carried) ((CarriedWrite)write).WriteIn(scope);
             return new CompletedCommit(result, lockLost ? new MessageLockLostException(completing!.Entity, completing.MessageId) : null);
         }, cancellationToken).ConfigureAwait(false);
     }

@@ -73,12 +73,16 @@ public sealed class CountingDocumentStore(IDocumentStore inner, OperationCounts 
     public bool CanComplete(IMessageSettlement settlement) =>
         inner is ICompletingStore completing && completing.CanComplete(CountingSettlement.Unwrap(settlement));
 
-    public async Task<CompletedCommit> CommitAndCompleteAsync(WriteBatch batch, IMessageSettlement settlement, CancellationToken cancellationToken = default)
+    // Writes of another component carried in that unit (a saga's turn) are no Cosmos DB operation: passed through, not counted.
+    public bool CanCarry(ICarriedWrite write) => inner is ICompletingStore completing && completing.CanCarry(write);
+
+    public async Task<CompletedCommit> CommitAndCompleteAsync(WriteBatch batch, IMessageSettlement settlement, IReadOnlyList<ICarriedWrite> carried,
+        CancellationToken cancellationToken = default)
     {
         CompletedCommit committed;
         try
         {
-            committed = await ((ICompletingStore)inner).CommitAndCompleteAsync(batch, CountingSettlement.Unwrap(settlement), cancellationToken)
+            committed = await ((ICompletingStore)inner).CommitAndCompleteAsync(batch, CountingSettlement.Unwrap(settlement), carried, cancellationToken)
                 .ConfigureAwait(false);
         }
         finally

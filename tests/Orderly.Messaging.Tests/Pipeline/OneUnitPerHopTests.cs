@@ -1,5 +1,6 @@
 using Orderly.Contracts;
 using Orderly.Contracts.Orders;
+using Orderly.Embedded;
 using Orderly.Embedded.Broker;
 using Orderly.Outbox;
 using Orderly.Storage;
@@ -89,4 +90,78 @@ public sealed class OneUnitPerHopTests
         Assert.Empty(await h.PendingOutboxAsync());
         Assert.Equal(3, h.Broker.ActiveMessageCount(PipelineHarness.Subscription));
     }
+
+    [Fact]
+    public async Task A_write_handed_to_a_handled_messages_unit_commits_in_that_one_unit()
+    {
+        await using var h = await PipelineHarness.StartAsync();
+        var carried = await CarriedNoteAsync(h);
+        h.Probe.AfterRead = context =>
+        {
+            Assert.True(context.Carry(carried));
+            return Task.CompletedTask;
+        };
+        await h.SendAsync(PipelineHarness.ConfirmOrderBody("o-1"));
+        var locked = Assert.Single(await h.Broker.ReceiveAsync(PipelineHarness.Queue, 1));
+        var before = h.Database.CommitStats.Units;
+
+        await h.Pipeline.ProcessAsync(PipelineHarness.Queue, locked.Message, locked.Settlement, CancellationToken.None);
+
+        Assert.Equal(1, h.Database.CommitStats.Units - before);
+        Assert.Equal(1, Notes(h));
+        Assert.Equal("committed", carried.Outcome);
+        Assert.Equal(0, h.Broker.ActiveMessageCount(PipelineHarness.Queue));
+    }
+
+    [Fact]
+    public async Task A_write_handed_to_a_unit_that_keeps_losing_its_race_is_never_written_and_hears_each_failure()
+    {
+        await using var h = await PipelineHarness.StartAsync();
+        var handed = new List<CarriedNote>();
+        h.Probe.AfterRead = async context =>
+        {
+            var carried = await CarriedNoteAsync(h);
+            handed.Add(carried);
+            Assert.True(context.Carry(carried));
+            await h.Store.UpsertAsync("o-1", Effect.Id, Effect.Kind, new Effect(100, "someone-else")); // every batch holds a stale ETag
+        };
+        await h.SendAsync(PipelineHarness.ConfirmOrderBody("o-1"));
+        var locked = Assert.Single(await h.Broker.ReceiveAsync(PipelineHarness.Queue, 1));
+
+        await h.Pipeline.ProcessAsync(PipelineHarness.Queue, locked.Message, locked.Settlement, CancellationToken.None);
+
+        Assert.Equal(0, Notes(h));
+        Assert.NotEmpty(handed);
+        Assert.All(handed, c => Assert.Equal("failed", c.Outcome));
+        Assert.Equal(1, h.Broker.ActiveMessageCount(PipelineHarness.Queue)); // released for a retry, not completed
+    }
+
+    /// <summary>A write of another component on the pipeline's database (as a saga reply's turn is), with the outcome it was told.</summary>
+    private sealed class CarriedNote(SqliteDatabase database) : CarriedWrite(database)
+    {
+        public string? Outcome { get; private set; }
+
+        public override void WriteIn(WriteScope scope)
+        {
+            using var cmd = scope.Command("INSERT INTO carried_notes(note) VALUES ('carried')");
+            cmd.ExecuteNonQuery();
+        }
+
+        public override void Committed() => Outcome = Outcome is null ? "committed" : throw new InvalidOperationException("told twice");
+
+        public override void Failed(Exception error) => Outcome = Outcome is null ? "failed" : throw new InvalidOperationException("told twice");
+    }
+
+    private static async Task<CarriedNote> CarriedNoteAsync(PipelineHarness h)
+    {
+        await h.Database.EnsureSchemaAsync("CREATE TABLE IF NOT EXISTS carried_notes(note TEXT NOT NULL)");
+        return new CarriedNote(h.Database);
+    }
+
+    private static long Notes(PipelineHarness h) => h.Database.Read(c =>
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT COUNT(*) FROM carried_notes";
+        return (long)cmd.ExecuteScalar()!;
+    });
 }

@@ -39,7 +39,11 @@ public abstract class ReplyHandler<TReply>(ISagaEventRaiser sagas) : IMessageHan
         if (!ReplyCheck.Answers(step, typeof(TReply)))
             throw new PermanentFailureException(UnexpectedReply,
                 $"{envelope.Type} {envelope.Id} answers '{envelope.CausationId}', but {step} is never answered with {typeof(TReply).Name}");
-        return sagas.RaiseEventAsync(envelope.CorrelationId, envelope.CausationId, envelope, cancellationToken);
+        // Where the saga's journal shares the reply's unit of work (embedded), the turn this reply wakes commits in that unit:
+        // the event is journaled if and only if the reply is recorded as handled and completed, at the cost of one unit.
+        return sagas is ICarriedEventRaiser carrying
+            ? carrying.RaiseEventAsync(envelope.CorrelationId, envelope.CausationId, envelope, context.Carry, cancellationToken)
+            : sagas.RaiseEventAsync(envelope.CorrelationId, envelope.CausationId, envelope, cancellationToken);
     }
 
     /// <summary>The order the reply is about.</summary>
