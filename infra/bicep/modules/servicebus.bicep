@@ -20,6 +20,11 @@ var topics = [
   { name: 'inventory-events', subscriptions: [ 'inventory-availability' ] }
 ]
 var subscriptions = flatten(map(topics, t => map(t.subscriptions, s => { topic: t.name, name: s })))
+// The message types (the Subject the Service Bus adapter sets to the CloudEvents type) a subscription takes, as
+// Destinations.cs declares them; a subscription not named here takes every message of its topic.
+var filteredSubscriptions = [
+  { topic: 'orders-events', name: 'checkout', takes: [ 'orderly.orders.order-placed.v1' ] }
+]
 
 resource namespace 'Microsoft.ServiceBus/namespaces@2024-01-01' = {
   name: namespaceName
@@ -67,6 +72,17 @@ resource subscriptionResources 'Microsoft.ServiceBus/namespaces/topics/subscript
     requiresSession: false
   }
   dependsOn: [ topicResources ]
+}]
+
+// A subscription is created with the rule $Default (TrueFilter: every message), and a message is delivered when any rule
+// matches, so a rule added beside it would filter nothing: the filter is written over $Default itself (a rule PUT creates
+// or replaces). One type is a correlation filter on the label (Subject), the cheapest match; more are one SQL filter.
+resource subscriptionRules 'Microsoft.ServiceBus/namespaces/topics/subscriptions/rules@2024-01-01' = [for sub in filteredSubscriptions: {
+  name: '${namespaceName}/${sub.topic}/${sub.name}/$Default'
+  properties: length(sub.takes) == 1
+    ? { filterType: 'CorrelationFilter', correlationFilter: { label: sub.takes[0] } }
+    : { filterType: 'SqlFilter', sqlFilter: { sqlExpression: 'sys.Label IN (${join(map(sub.takes, t => '\'${t}\''), ', ')})' } }
+  dependsOn: [ subscriptionResources ]
 }]
 
 output name string = namespace.name
