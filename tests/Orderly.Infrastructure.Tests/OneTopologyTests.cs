@@ -75,6 +75,19 @@ public sealed class OneTopologyTests
     }
 
     [Fact]
+    public void A_subscription_that_declares_types_takes_exactly_the_types_its_consumers_handle()
+    {
+        var handled = AllContexts.SelectMany(Bindings).ToLookup(b => b.Entity, b => b.Message.Name, StringComparer.Ordinal);
+        var filtered = Destinations.Subscriptions.Where(s => s.Takes is not null).ToList();
+
+        Assert.NotEmpty(filtered);
+        // Fewer would drop a message a consumer handles; more would deliver one only to complete it as "not interested".
+        Assert.All(filtered, s => Assert.Equal(
+            handled[EntityPath.Subscription(s.Topic, s.Subscription)].Distinct().Order(StringComparer.Ordinal),
+            s.Takes!.Order(StringComparer.Ordinal)));
+    }
+
+    [Fact]
     public void The_checkout_receives_replies_where_its_commands_say_to_reply()
     {
         Assert.Contains(CheckoutOptions.Queues.Replies, Receives("checkout"));

@@ -357,7 +357,7 @@ public sealed class EmbeddedBroker : IMessagePublisher, IMessageReceiver
         {
             var m = messages[i];
             ArgumentException.ThrowIfNullOrEmpty(m.MessageId, "MessageId");
-            var (targets, window) = Topology.SendTargets(m.Destination);
+            var (targets, window) = Topology.SendTargets(m.Destination, m.Properties.GetValueOrDefault(BrokerMessage.TypeProperty));
             prepared[i] = new PreparedSend(m, targets, window, JsonSerializer.Serialize(m.Properties), Faults.Sent(m.Destination, ToArray(m.Body)));
         }
         return prepared;

@@ -20,6 +20,16 @@ var topics = [
   { name: 'inventory-events', subscriptions: [ 'inventory-availability' ] }
 ]
 var subscriptions = flatten(map(topics, t => map(t.subscriptions, s => { topic: t.name, name: s })))
+// The message types (the Subject the Service Bus adapter sets to the CloudEvents type) a subscription takes, as
+// Destinations.cs declares them; a subscription not named here takes every message of its topic.
+var filteredSubscriptions = [
+  { topic: 'orders-events', name: 'checkout', takes: [ 'orderly.orders.order-placed.v1' ] }
+]
+// Each subscription's rule, from filteredSubscriptions; a subscription not there takes every message (1=1).
+var subscriptionRules = map(subscriptions, s => {
+  path: '${s.topic}/${s.name}'
+  takes: flatten(map(filter(filteredSubscriptions, f => f.topic == s.topic && f.name == s.name), f => f.takes))
+})
 
 resource namespace 'Microsoft.ServiceBus/namespaces@2024-01-01' = {
   name: namespaceName
@@ -67,6 +77,20 @@ resource subscriptionResources 'Microsoft.ServiceBus/namespaces/topics/subscript
     requiresSession: false
   }
   dependsOn: [ topicResources ]
+}]
+
+// A subscription is created with the rule $Default (TrueFilter: every message), and a message is delivered when any rule
+// matches, so a rule added beside it would filter nothing: the filter is written over $Default itself (a rule PUT creates
+// or replaces). Every subscription's $Default is declared, so taking a filter away (back to 1=1) is a redeploy too. One
+// type is a correlation filter on the label (the Subject), the cheapest match; more are one SQL filter.
+resource subscriptionRuleResources 'Microsoft.ServiceBus/namespaces/topics/subscriptions/rules@2024-01-01' = [for rule in subscriptionRules: {
+  name: '${namespaceName}/${rule.path}/$Default'
+  properties: empty(rule.takes)
+    ? { filterType: 'SqlFilter', sqlFilter: { sqlExpression: '1=1' } }
+    : length(rule.takes) == 1
+        ? { filterType: 'CorrelationFilter', correlationFilter: { label: rule.takes[0] } }
+        : { filterType: 'SqlFilter', sqlFilter: { sqlExpression: 'sys.Label IN (${join(map(rule.takes, t => '\'${t}\''), ', ')})' } }
+  dependsOn: [ subscriptionResources ]
 }]
 
 output name string = namespace.name

@@ -1,3 +1,5 @@
+using Orderly.Contracts.Orders;
+
 namespace Orderly.Contracts;
 
 /// <summary>
@@ -31,13 +33,17 @@ public static class Destinations
     /// <summary>The availability read model's subscription to <see cref="InventoryEvents"/>.</summary>
     public const string InventoryAvailabilitySubscription = "inventory-availability";
 
-    /// <summary>Subscriptions, as (topic, subscription): who listens to which event stream.</summary>
-    public static readonly IReadOnlyList<(string Topic, string Subscription)> Subscriptions =
+    /// <summary>
+    /// Who listens to which event stream, and to which of its types. A subscription declares types only when its consumers
+    /// handle fewer than its topic carries (the checkout starts on OrderPlaced; OrderConfirmed and OrderCancelled reach it as
+    /// replies on its queue); the others take all. Bicep's rules and the emulator config are checked against this list.
+    /// </summary>
+    public static readonly IReadOnlyList<TopicSubscription> Subscriptions =
     [
-        (OrdersEvents, CheckoutSubscription),
-        (OrdersEvents, OrdersReadModelSubscription),
-        (OrdersEvents, NotificationsSubscription),
-        (InventoryEvents, InventoryAvailabilitySubscription),
+        new(OrdersEvents, CheckoutSubscription, [MessageCatalog.For<OrderPlaced>().Name]),
+        new(OrdersEvents, OrdersReadModelSubscription),
+        new(OrdersEvents, NotificationsSubscription),
+        new(InventoryEvents, InventoryAvailabilitySubscription),
     ];
 
     /// <summary>Every queue name.</summary>

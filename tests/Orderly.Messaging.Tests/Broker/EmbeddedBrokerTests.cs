@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Orderly.Contracts;
 using Orderly.Contracts.Inventory;
+using Orderly.Contracts.Orders;
 using Orderly.Embedded;
 using Orderly.Embedded.Broker;
 
@@ -49,6 +50,28 @@ public sealed class EmbeddedBrokerTests : IAsyncLifetime
         Assert.Equal(
             Destinations.Queues.Concat(Destinations.Subscriptions.Select(s => Orderly.Messaging.EntityPath.Subscription(s.Topic, s.Subscription))).Order(),
             topology.ReceiveEntities.Order());
+    }
+
+    [Fact]
+    public async Task The_checkouts_subscription_gets_the_orders_events_it_handles_and_never_the_others()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "orderly-broker-tests", Guid.NewGuid().ToString("N"), "orderly.db");
+        await using var database = new SqliteDatabase(path);
+        var broker = await EmbeddedBroker.OpenAsync(database, EmbeddedBrokerTopology.FromDestinations());
+        var placed = new OrderPlaced("o-1", "c-1", [new OrderLine("sku-1", 1)], new ShippingAddress("A", "1 Road", "Town", "123", "SE"), "tok", DateTimeOffset.UtcNow);
+        var now = DateTimeOffset.UtcNow;
+        await broker.PublishAsync([
+            new OutgoingMessage(Destinations.OrdersEvents, _envelopes.Create(placed, correlationId: "o-1")),
+            new OutgoingMessage(Destinations.OrdersEvents, _envelopes.Create(new OrderConfirmed("o-1", "c-1", new Money(10m, "EUR"), now), correlationId: "o-1")),
+            new OutgoingMessage(Destinations.OrdersEvents, _envelopes.Create(new OrderCancelled("o-2", "c-1", "out-of-stock", now), correlationId: "o-2")),
+        ]);
+
+        static string Type(LockedMessage m) => m.Message.Properties[BrokerMessage.TypeProperty];
+        var checkout = await broker.ReceiveAsync(Orderly.Messaging.EntityPath.Subscription(Destinations.OrdersEvents, Destinations.CheckoutSubscription), 10);
+        Assert.Equal([MessageCatalog.For<OrderPlaced>().Name], checkout.Select(Type));
+        // A subscription that declares no types still gets every event of its topic.
+        var readModel = await broker.ReceiveAsync(Orderly.Messaging.EntityPath.Subscription(Destinations.OrdersEvents, Destinations.OrdersReadModelSubscription), 10);
+        Assert.Equal(3, readModel.Count);
     }
 
     [Fact]
