@@ -37,10 +37,26 @@ internal sealed class ContractSchemaSet
 
     private readonly FrozenDictionary<string, JsonSchema> _byFile;
 
-    private ContractSchemaSet(FrozenDictionary<string, JsonSchema> byFile) => _byFile = byFile;
+    // The same schemas with their $refs inlined (InlinedSchemas): the pass/fail check runs on these (a fifth fewer bytes
+    // allocated per message, `messages` benchmark); a failure is explained by the schemas as written.
+    private readonly FrozenDictionary<string, JsonSchema> _checkByFile;
+
+    private ContractSchemaSet(FrozenDictionary<string, JsonSchema> byFile, FrozenDictionary<string, JsonSchema> checkByFile)
+    {
+        _byFile = byFile;
+        _checkByFile = checkByFile;
+    }
 
     /// <summary>Builds every schema of <paramref name="texts"/> (file name to JSON text); throws naming the first that is unusable.</summary>
     public static ContractSchemaSet Build(IReadOnlyDictionary<string, string> texts)
+    {
+        var (byFile, registry) = BuildAll(texts);
+        foreach (var (file, schema) in byFile)
+            RefuseUncheckedRules(file, schema.Root, registry, new HashSet<JsonSchemaNode>(ReferenceEqualityComparer.Instance));
+        return new ContractSchemaSet(byFile, BuildAll(InlinedSchemas.From(texts, DefaultBase)).ByFile);
+    }
+
+    private static (FrozenDictionary<string, JsonSchema> ByFile, SchemaRegistry Registry) BuildAll(IReadOnlyDictionary<string, string> texts)
     {
         var registry = new SchemaRegistry { Fetch = static (_, _) => null }; // every document is in the set
         var options = new BuildOptions { SchemaRegistry = registry, Dialect = Dialect.Draft202012 };
@@ -48,9 +64,7 @@ internal sealed class ContractSchemaSet
             t => t.Key,
             t => JsonSchema.FromText(t.Value, options, new Uri(DefaultBase, t.Key)),
             StringComparer.Ordinal);
-        foreach (var (file, schema) in byFile)
-            RefuseUncheckedRules(file, schema.Root, registry, new HashSet<JsonSchemaNode>(ReferenceEqualityComparer.Instance));
-        return new ContractSchemaSet(byFile);
+        return (byFile, registry);
     }
 
     /// <summary>
@@ -59,11 +73,10 @@ internal sealed class ContractSchemaSet
     /// </summary>
     public IReadOnlyList<string> Validate(string file, JsonElement instance)
     {
-        if (!_byFile.TryGetValue(file, out var schema))
-            throw new FileNotFoundException($"No contract schema '{file}' is embedded in Orderly.Contracts.", file);
-        if (schema.Evaluate(instance, Check).IsValid) return [];
+        if (Passes(file, instance)) return [];
 
-        var results = schema.Evaluate(instance, Explain);
+        var results = _byFile[file].Evaluate(instance, Explain);
+        if (results.IsValid) return []; // the schemas as written have the last word
         var errors = new List<string>();
         IEnumerable<EvaluationResults> nodes = [results, .. results.Details ?? []]; // list output: the failing nodes under one
         foreach (var node in nodes)
@@ -75,6 +88,12 @@ internal sealed class ContractSchemaSet
         }
         return errors;
     }
+
+    /// <summary>The pass/fail check alone (on the inlined schemas): whether <paramref name="instance"/> keeps every rule of <paramref name="file"/>.</summary>
+    internal bool Passes(string file, JsonElement instance) =>
+        _checkByFile.TryGetValue(file, out var schema)
+            ? schema.Evaluate(instance, Check).IsValid
+            : throw new FileNotFoundException($"No contract schema '{file}' is embedded in Orderly.Contracts.", file);
 
     private static void RefuseUncheckedRules(string file, JsonSchemaNode node, SchemaRegistry registry, HashSet<JsonSchemaNode> seen)
     {

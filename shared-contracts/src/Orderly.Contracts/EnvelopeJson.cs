@@ -77,11 +77,25 @@ public static class EnvelopeJson
     /// <summary>Reads the envelope's data as its contract; throws <see cref="ContractViolationException"/> for an unknown type or bad data.</summary>
     public static object ReadData(Envelope e)
     {
-        var definition = MessageCatalog.Find(e.Type)
-            ?? throw new ContractViolationException(ContractViolationReason.UnknownType, $"type '{e.Type}' is not in the catalog");
+        var definition = Definition(e);
         var schemaErrors = ContractSchemas.Validate(definition, e.Data);
         if (schemaErrors.Count > 0)
             throw new ContractViolationException(ContractViolationReason.InvalidData, string.Join("; ", schemaErrors));
+        return Deserialize(e, definition);
+    }
+
+    /// <summary>
+    /// Reads the data of an envelope that <see cref="ReadData"/> accepted when it was received (a reply the consumer pipeline
+    /// read before raising it to a saga), without checking its schema a second time; throws as <see cref="ReadData"/> when it
+    /// does not deserialize as its contract.
+    /// </summary>
+    public static object ReadAcceptedData(Envelope e) => Deserialize(e, Definition(e));
+
+    private static MessageDefinition Definition(Envelope e) =>
+        MessageCatalog.Find(e.Type) ?? throw new ContractViolationException(ContractViolationReason.UnknownType, $"type '{e.Type}' is not in the catalog");
+
+    private static object Deserialize(Envelope e, MessageDefinition definition)
+    {
         try
         {
             return e.Data.Deserialize(definition.ClrType, MessageCatalog.JsonOptions)

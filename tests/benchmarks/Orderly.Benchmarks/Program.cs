@@ -1,6 +1,6 @@
 using System.Reflection;
 
-// dotnet run -c Release --project tests/benchmarks/Orderly.Benchmarks -- <store|bus|load|peers|cost|startup|memory> [options]
+// dotnet run -c Release --project tests/benchmarks/Orderly.Benchmarks -- <store|bus|load|peers|cost|startup|memory|messages> [options]
 // Each benchmark is a class Orderly.Benchmarks.<Name>Benchmark with: public static Task<int> RunAsync(string[] args).
 var names = typeof(Program).Assembly.GetTypes()
     .Where(t => t.Namespace == "Orderly.Benchmarks" && t.Name.EndsWith("Benchmark", StringComparison.Ordinal))

@@ -326,11 +326,13 @@ public sealed class CheckoutSaga
         object reply;
         try
         {
-            reply = EnvelopeJson.ReadData(wait.Payload);
+            // The pipeline checked the reply against its schema before raising it (the only way a reply reaches a saga), and a
+            // replay must decide as the first run did, so it is only deserialized here.
+            reply = EnvelopeJson.ReadAcceptedData(wait.Payload);
         }
         catch (ContractViolationException ex)
         {
-            // The pipeline validated the reply before raising it; this is a contract drift, reported as the step failing.
+            // A contract drift (the payload no longer deserializes as its type), reported as the step failing.
             return new Exchange(null, StepFailed, $"unreadable reply: {ex.Reason}");
         }
 
