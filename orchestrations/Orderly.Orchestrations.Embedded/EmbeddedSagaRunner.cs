@@ -175,7 +175,7 @@ public sealed class EmbeddedSagaRunner : ISagaStarter, ICarriedEventRaiser, ISag
         // Not running here (pending, not started yet, being rebuilt): kept durably whatever it is doing, so a reply that
         // beats the start is not lost. A saga that was being opened meanwhile reads it.
         await Journal.KeepEventAsync(instanceId, eventName, json, cancellationToken).ConfigureAwait(false);
-        if (_running.TryGetValue(instanceId, out saga)) saga.Deliver(SagaArrival.EventsKept.Instance);
+        AnnounceKept(instanceId);
     }
 
     /// <inheritdoc />
@@ -220,6 +220,12 @@ public sealed class EmbeddedSagaRunner : ISagaStarter, ICarriedEventRaiser, ISag
         {
             return; // the raiser's unit failed: nothing was kept, and the raiser hears of it from its own commit
         }
+        AnnounceKept(instanceId);
+    }
+
+    // An event kept durably while the saga was not running here: a copy opened meanwhile reads the kept events again.
+    private void AnnounceKept(string instanceId)
+    {
         if (_running.TryGetValue(instanceId, out var saga)) saga.Deliver(SagaArrival.EventsKept.Instance);
     }
 

@@ -31,13 +31,8 @@ public sealed class EmbeddedSagaRunnerTests : SagaRuntimeContract
         Assert.Equal("ENDS:B:DONE", SagaHarness.Output<string>(ended));
     }
 
-    private static long JournalEntries(EmbeddedTestRuntime runtime, string instanceId) => runtime.Database.Read(c =>
-    {
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT COUNT(*) FROM saga_journal WHERE instance_id = $id";
-        cmd.Parameters.AddWithValue("$id", instanceId);
-        return (long)cmd.ExecuteScalar()!;
-    });
+    private static long JournalEntries(EmbeddedTestRuntime runtime, string instanceId) =>
+        EmbeddedTestRuntime.JournalEntries(runtime.Database, instanceId);
 
     [Fact]
     public async Task An_event_raised_before_the_saga_even_starts_is_kept_for_it()

@@ -71,6 +71,15 @@ public sealed class EmbeddedTestRuntime(string path) : TestSagaRuntime
         if (DeleteOnDispose) DeleteFiles(Path);
     }
 
+    /// <summary>How many journal entries the saga <paramref name="instanceId"/> has in <paramref name="database"/>.</summary>
+    public static long JournalEntries(SqliteDatabase database, string instanceId) => database.Read(c =>
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT COUNT(*) FROM saga_journal WHERE instance_id = $id";
+        cmd.Parameters.AddWithValue("$id", instanceId);
+        return (long)cmd.ExecuteScalar()!;
+    });
+
     /// <summary>Removes a test database and its WAL files.</summary>
     public static void DeleteFiles(string path)
     {

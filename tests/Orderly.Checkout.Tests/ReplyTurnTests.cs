@@ -169,13 +169,7 @@ public sealed class ReplyTurnTests
             throw new TimeoutException($"No message arrived on {string.Join(", ", entities)}.");
         }
 
-        public long JournalEntries() => Database.Read(c =>
-        {
-            using var cmd = c.CreateCommand();
-            cmd.CommandText = "SELECT COUNT(*) FROM saga_journal WHERE instance_id = $id";
-            cmd.Parameters.AddWithValue("$id", OrderId);
-            return (long)cmd.ExecuteScalar()!;
-        });
+        public long JournalEntries() => EmbeddedTestRuntime.JournalEntries(Database, OrderId);
 
         public async ValueTask DisposeAsync()
         {

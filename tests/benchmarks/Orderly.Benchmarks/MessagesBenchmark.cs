@@ -31,7 +31,7 @@ public static class MessagesBenchmark
         var definitions = envelopes.Select(e => MessageCatalog.Find(e.Type)!).ToArray();
 
         Console.WriteLine($"messages benchmark: {bodies.Length} contracts x {rounds} rounds per step, {Environment.ProcessorCount} cores, " +
-                          $"load average {LoadAverage()}");
+                          $"load average {StartupBenchmark.LoadAverage()}");
         Console.WriteLine($"  {"step",-34} {"best us/msg",12} {"median us/msg",14} {"bytes/message",14}");
         Step("envelope parse", i => EnvelopeJson.Parse(bodies[i]));
         Step("schema check (valid data)", i => ContractSchemas.Validate(definitions[i], envelopes[i].Data));
@@ -62,7 +62,4 @@ public static class MessagesBenchmark
                 if (read(i) is null) throw new InvalidOperationException($"step returned nothing for {envelopes[i].Type}");
         }
     }
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 }

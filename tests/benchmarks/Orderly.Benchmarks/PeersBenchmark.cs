@@ -46,7 +46,7 @@ public static class PeersBenchmark
 
         var timeout = TimeSpan.FromSeconds(timeoutSeconds);
         Console.WriteLine($"peers benchmark: {sagas} sagas of {Steps} sequential steps (stubs answer at once), {starters} starters, {warmup} warm-up sagas per engine, " +
-            $"{Environment.ProcessorCount} cores, load average {LoadAverage()}");
+            $"{Environment.ProcessorCount} cores, load average {StartupBenchmark.LoadAverage()}");
         var results = new List<Result>();
         foreach (var engine in Engines.Where(chosen.Contains))
         {
@@ -248,9 +248,6 @@ public static class PeersBenchmark
         double At(double q) => latencies[Math.Min(latencies.Length - 1, (int)(q * latencies.Length))];
         return new Result(engine, durable, sagas / span.TotalSeconds, At(0.50), At(0.99), latencies[^1], span);
     }
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     private sealed record Result(string Engine, bool Durable, double PerSecond, double P50, double P99, double Max, TimeSpan Elapsed);
 
